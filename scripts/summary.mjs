@@ -1,0 +1,21 @@
+// Reads vitest JSON reports and prints one line: `N passed, N failed`.
+// A missing or unreadable report counts as one failure, so a crash never
+// looks like success. Exits non-zero when anything failed.
+import { readFileSync } from "node:fs"
+
+let passed = 0
+let failed = 0
+for (const path of process.argv.slice(2)) {
+  try {
+    const report = JSON.parse(readFileSync(path, "utf8"))
+    passed += report.numPassedTests
+    failed += report.numFailedTests
+    // A suite that fails to load has no tests but is a failure all the same.
+    failed += report.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length
+  } catch {
+    console.error(`no readable test report at ${path}`)
+    failed += 1
+  }
+}
+console.log(`${passed} passed, ${failed} failed`)
+process.exit(failed > 0 || passed === 0 ? 1 : 0)

@@ -1,0 +1,106 @@
+/**
+ * Every failure cclink can report, as tagged data. The CLI maps each tag to
+ * one exit code (see `src/cli/exitCode.ts`); messages are written for users and
+ * never carry secret material.
+ */
+import { Data } from "effect"
+import { formatDuration } from "./duration.js"
+
+/** The record's `created_at + ttl` lies in the past. */
+export class Expired extends Data.TaggedError("Expired")<{
+  /** Seconds since the record expired. */
+  readonly agoSeconds: number
+}> {
+  override get message() {
+    return `This handoff expired ${formatDuration(this.agoSeconds)} ago. Publish a new one with cclink.`
+  }
+}
+
+/** Any signature failure, outer (BEP 44) or inner (record): one message for every layer. */
+export class SignatureInvalid extends Data.TaggedError("SignatureInvalid")<{
+  /** For logs and tests only; never shown to users, so no layer is singled out. */
+  readonly layer: "packet" | "record" | "pubkey"
+}> {
+  override get message() {
+    return "Signature verification failed: this handoff was not published by that key or was tampered with."
+  }
+}
+
+/** Wrong key, wrong PIN, tampered ciphertext: one message for all of them. */
+export class DecryptionFailed extends Data.TaggedError("DecryptionFailed")<{
+  readonly hint?: string
+}> {
+  override get message() {
+    return this.hint === undefined
+      ? "Decryption failed: wrong key, wrong PIN, or damaged data."
+      : `Decryption failed: ${this.hint}`
+  }
+}
+
+/** No handoff, no session, no key: what was looked for is not there. */
+export class NotFound extends Data.TaggedError("NotFound")<{
+  readonly what: string
+  readonly hint?: string
+}> {
+  override get message() {
+    return this.hint === undefined ? this.what : `${this.what}\n${this.hint}`
+  }
+}
+
+/** The DHT or the relays could not be reached in time. */
+export class NetworkError extends Data.TaggedError("NetworkError")<{
+  readonly reason: string
+}> {
+  override get message() {
+    return `Network error: ${this.reason}`
+  }
+}
+
+/** A passphrase or PIN could not be obtained, or was refused by policy. */
+export class PassphraseError extends Data.TaggedError("PassphraseError")<{
+  readonly reason: string
+}> {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** A file holding a secret has the wrong mode or owner. */
+export class PermissionError extends Data.TaggedError("PermissionError")<{
+  readonly path: string
+  readonly reason: string
+  readonly fix?: string
+}> {
+  override get message() {
+    return this.fix === undefined ? `${this.reason}: ${this.path}` : `${this.reason}: ${this.path}\nFix: ${this.fix}`
+  }
+}
+
+/** Bad input from the user or from the wire that is not a signature matter. */
+export class InvalidInput extends Data.TaggedError("InvalidInput")<{
+  readonly reason: string
+}> {
+  override get message() {
+    return this.reason
+  }
+}
+
+/** The user answered no at a confirmation prompt. */
+export class Declined extends Data.TaggedError("Declined")<{
+  readonly what: string
+}> {
+  override get message() {
+    return `Cancelled: ${this.what}`
+  }
+}
+
+export type CclinkError =
+  | Expired
+  | SignatureInvalid
+  | DecryptionFailed
+  | NotFound
+  | NetworkError
+  | PassphraseError
+  | PermissionError
+  | InvalidInput
+  | Declined
