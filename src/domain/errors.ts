@@ -41,6 +41,12 @@ export class DecryptionFailed extends Data.TaggedError("DecryptionFailed")<{
 export class NotFound extends Data.TaggedError("NotFound")<{
   readonly what: string
   readonly hint?: string
+  /**
+   * When a handoff is gone because the key's newest packet holds none (revoked):
+   * that packet's seq, so a caller merging transports can tell that the
+   * revocation is newer than a record another transport still serves.
+   */
+  readonly revokedSeq?: number
 }> {
   override get message() {
     return this.hint === undefined ? this.what : `${this.what}\n${this.hint}`
@@ -76,6 +82,19 @@ export class PermissionError extends Data.TaggedError("PermissionError")<{
   }
 }
 
+/** A file could not be read or written for a reason other than its mode: missing, a directory, disk full... */
+export class FileError extends Data.TaggedError("FileError")<{
+  readonly path: string
+  /** What failed, in plain words ("Cannot write the key file (no space left on device)"). */
+  readonly reason: string
+  /** The system error code (`ENOENT`, `ENOSPC`...), so callers can tell a missing file apart. */
+  readonly code?: string
+}> {
+  override get message() {
+    return `${this.reason}: ${this.path}`
+  }
+}
+
 /** Bad input from the user or from the wire that is not a signature matter. */
 export class InvalidInput extends Data.TaggedError("InvalidInput")<{
   readonly reason: string
@@ -102,5 +121,6 @@ export type CclinkError =
   | NetworkError
   | PassphraseError
   | PermissionError
+  | FileError
   | InvalidInput
   | Declined

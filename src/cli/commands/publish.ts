@@ -1,0 +1,181 @@
+/**
+ * `cclink [SESSION_ID]` / `cclink publish [SESSION_ID]`: find the session,
+ * seal it, sign it, publish it under the user's key.
+ */
+import { Args, Command, Options } from "@effect/cli"
+import { Console, Effect, Either, Option, Redacted } from "effect"
+import { hostname } from "node:os"
+import { formatDuration, parseDuration } from "../../domain/duration.js"
+import { InvalidInput } from "../../domain/errors.js"
+import { parsePublicKey, toDisplay, toZ32 } from "../../domain/keys.js"
+import { publishMode } from "../../domain/modes.js"
+import { checkPin } from "../../domain/pinPolicy.js"
+import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
+import { KeyStore } from "../../services/KeyStore.js"
+import { Passphrase } from "../../services/Passphrase.js"
+import { type Session, Sessions } from "../../services/Sessions.js"
+import { TerminalPrompt } from "../../services/TerminalPrompt.js"
+import { handoffsLayer } from "../network.js"
+import * as shared from "../options.js"
+import { showQr } from "../qr.js"
+import { homeRelative, localTime } from "../show.js"
+import { withSpinner } from "../spinner.js"
+import { bold, green } from "../style.js"
+
+export const DEFAULT_TTL = 86400
+const MIN_TTL = 60
+const MAX_TTL = 30 * 86400
+
+export const options = {
+  sessionId: Args.text({ name: "SESSION_ID" }).pipe(
+    Args.withDescription("The Claude Code session id (a UUID); default: the newest active session here."),
+    Args.optional
+  ),
+  ttl: Options.text("ttl").pipe(
+    Options.withDefault("24h"),
+    Options.withDescription("How long the handoff stays valid: seconds or 90m, 8h, 2d (1m to 30d).")
+  ),
+  burn: Options.boolean("burn").pipe(Options.withDescription("Single use: the first pickup removes the handoff.")),
+  share: Options.text("share").pipe(
+    Options.optional,
+    Options.withDescription("Encrypt to this public key (pk:... or z32) instead of your own.")
+  ),
+  pin: Options.boolean("pin").pipe(
+    Options.withDescription("Protect with a PIN (prompted twice; or --pin-file, --pin-fd, CCLINK_PIN).")
+  ),
+  ...shared.pinSources,
+  qr: Options.boolean("qr").pipe(Options.withDescription("Also show the pickup command as a QR code.")),
+  json: shared.json,
+  ...shared.passphraseSources,
+  ...shared.network
+}
+
+type PublishOptions = Command.Command.ParseConfig<typeof options>
+
+const ttlSeconds = (text: string) =>
+  Either.match(parseDuration(text), {
+    onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--ttl: ${reason}` })),
+    onRight: (seconds) =>
+      seconds >= MIN_TTL && seconds <= MAX_TTL
+        ? Effect.succeed(seconds)
+        : Effect.fail(new InvalidInput({ reason: `--ttl must be between 1m and 30d, got ${formatDuration(seconds)}.` }))
+  })
+
+/** An explicit id, or the active session of this directory (a picker on a terminal when several). */
+const chooseSession = (explicit: Option.Option<string>) =>
+  Effect.gen(function*() {
+    const sessions = yield* Sessions
+    const cwd = process.cwd()
+    if (Option.isSome(explicit)) {
+      const id = yield* parseSessionId(explicit.value)
+      const file = yield* Effect.option(sessions.findById(id))
+      const project = Option.isSome(file) ? yield* sessions.projectOf(file.value.file) : Option.none()
+      return { sessionId: id, project: Option.getOrElse(project, () => cwd) }
+    }
+    const found = yield* sessions.discover(cwd)
+    if (found.length === 1) return found[0]
+    const terminal = yield* TerminalPrompt
+    if (!terminal.interactive) return found[0]
+    const index = yield* terminal.choose(
+      "Several Claude Code sessions are active here. Which one?",
+      found.map(describeSession)
+    )
+    return found[index]!
+  })
+
+const describeSession = (session: Session) =>
+  `${shortSessionId(session.sessionId)}  ${homeRelative(session.project)}  (${
+    formatDuration((Date.now() - session.mtime.getTime()) / 1000)
+  } ago)`
+
+/** The command another machine runs: the publisher's key is needed unless it is your own. */
+const pickupCommand = (publisher: string, selfPickup: boolean) =>
+  selfPickup ? "cclink pickup" : `cclink pickup ${publisher}`
+
+export const handler = (o: PublishOptions) =>
+  Effect.gen(function*() {
+    const ttl = yield* ttlSeconds(o.ttl)
+    const share = Option.isSome(o.share) ? yield* parsePublicKey(o.share.value) : undefined
+    const pinFromEnv = (process.env.CCLINK_PIN ?? "") !== ""
+    const pinWanted = o.pin || Option.isSome(o.pinFile) || Option.isSome(o.pinFd) || pinFromEnv
+    const mode = yield* publishMode({ burn: o.burn, pin: pinWanted, share })
+    const session: { readonly sessionId: SessionId; readonly project: string } = yield* chooseSession(o.sessionId)
+
+    const keypair = yield* (yield* KeyStore).load({
+      fd: Option.getOrUndefined(o.passphraseFd),
+      file: Option.getOrUndefined(o.passphraseFile)
+    })
+    const pin = pinWanted
+      ? yield* (yield* Passphrase).get({
+        kind: "PIN",
+        creating: true,
+        fd: Option.getOrUndefined(o.pinFd),
+        file: Option.getOrUndefined(o.pinFile)
+      }).pipe(Effect.tap(checkPin))
+      : undefined
+
+    const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
+    const published = yield* withSpinner("Publishing to the DHT", o.json, (dhtOptions) =>
+      Effect.flatMap(Handoffs, (handoffs) =>
+        handoffs.publish(
+          {
+            keypair,
+            payload: { hostname: hostname(), project: session.project, sessionId: session.sessionId },
+            ttl,
+            mode,
+            pin
+          },
+          dhtOptions
+        ))).pipe(
+        Effect.provide(handoffsLayer(o)),
+        Effect.ensuring(Effect.sync(() => {
+          keypair.wipe()
+          if (pin !== undefined) Redacted.unsafeWipe(pin)
+        }))
+      )
+
+    const publisher = toDisplay(keypair.publicKey)
+    const selfPickup = mode.encryption._tag === "Self"
+    const pickup = pickupCommand(publisher, selfPickup)
+    const expiresAt = published.record.createdAt + ttl
+    if (o.json) {
+      return yield* Console.log(JSON.stringify({
+        sessionId: session.sessionId,
+        project: session.project,
+        hostname: hostname(),
+        publisher: toZ32(keypair.publicKey),
+        recipient: share === undefined ? null : toZ32(share),
+        burn: mode.burn,
+        pin: pin !== undefined,
+        createdAt: published.record.createdAt,
+        expiresAt,
+        seq: published.report.seq,
+        storedOn: published.report.storedOn,
+        pickup
+      }))
+    }
+    const out = process.stdout
+    const lines = [
+      `Session: ${bold(out)(shortSessionId(session.sessionId))} in ${homeRelative(session.project)}`,
+      green(out)("Published!") + ` (stored on ${published.report.storedOn} of ${published.report.contacted} nodes)`,
+      share === undefined ? "  Run on another machine:" : `  Shared with ${toDisplay(share)}. They run:`,
+      `  ${bold(out)(pickup)}`,
+      `  Expires in ${formatDuration(ttl)} (${localTime(expiresAt)}).`
+    ]
+    if (mode.burn) lines.push("  Burn after reading: the first pickup removes it.")
+    if (pin !== undefined) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
+    yield* Console.log(lines.join("\n"))
+    if (o.qr) yield* showQr(pickup)
+  })
+
+export const command = Command.make("publish", options, handler).pipe(
+  Command.withDescription(
+    "Publish the current Claude Code session as an encrypted handoff under your key.\n\n" +
+      "Examples:\n" +
+      "  cclink                                  publish the newest active session here\n" +
+      "  cclink --ttl 2h --burn                  valid two hours, single use\n" +
+      "  cclink --share pk:<their key>           encrypt to a colleague's key\n" +
+      "  cclink --pin                            protect with a PIN (prompted twice)\n" +
+      "  cclink --pin-file ~/.cclink-pin --burn  PIN from a file, single use"
+  )
+)

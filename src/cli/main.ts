@@ -1,0 +1,106 @@
+/**
+ * The command tree and how it runs: parse, call services, print; every
+ * failure becomes one or two plain lines on stderr and its exit code, never a
+ * stack trace.
+ */
+import { Command, ValidationError } from "@effect/cli"
+import * as NodeContext from "@effect/platform-node/NodeContext"
+import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
+import type { CclinkError } from "../domain/errors.js"
+import { ClaudeLauncher } from "../services/ClaudeLauncher.js"
+import { KeyStore } from "../services/KeyStore.js"
+import { Passphrase } from "../services/Passphrase.js"
+import { SessionPlacement } from "../services/SessionPlacement.js"
+import { Sessions } from "../services/Sessions.js"
+import { TerminalPrompt } from "../services/TerminalPrompt.js"
+import * as init from "./commands/init.js"
+import * as list from "./commands/list.js"
+import * as pickup from "./commands/pickup.js"
+import * as publish from "./commands/publish.js"
+import * as revoke from "./commands/revoke.js"
+import * as testnet from "./commands/testnet.js"
+import * as whoami from "./commands/whoami.js"
+import { ExitCode, exitCodeOf } from "./exitCode.js"
+import { findInlineSecret } from "./inlineSecrets.js"
+import { withPlainConsole } from "./plainConsole.js"
+import { red } from "./style.js"
+import { VERSION } from "./version.js"
+
+/** `cclink` alone publishes, as in the reference; `cclink publish` is the same command. */
+const root = Command.make("cclink", publish.options, publish.handler).pipe(
+  Command.withDescription(
+    "Hand a Claude Code session to another machine over the Mainline DHT: no accounts, no servers,\n" +
+      "only age ciphertext on the wire. Without a subcommand, publishes the current session.\n\n" +
+      "Examples:\n" +
+      "  cclink init            create your key (once per identity)\n" +
+      "  cclink                 publish the current session (machine A)\n" +
+      "  cclink pickup          resume it (machine B, same key)\n\n" +
+      "Exit codes: 0 ok, 1 error, 2 expired, 3 bad signature, 4 passphrase/PIN/decryption,\n" +
+      "5 not found, 6 network, 7 declined."
+  ),
+  Command.withSubcommands([
+    publish.command,
+    pickup.command,
+    init.command,
+    whoami.command,
+    list.command,
+    revoke.command,
+    testnet.command
+  ])
+)
+
+const cli = Command.run(root, { name: "cclink", version: VERSION })
+
+const ServicesLive = Layer.mergeAll(KeyStore.layer, Sessions.layer, ClaudeLauncher.layer).pipe(
+  Layer.provideMerge(SessionPlacement.layer.pipe(Layer.provide(Sessions.layer))),
+  Layer.provideMerge(Passphrase.layer),
+  Layer.provideMerge(TerminalPrompt.layer),
+  Layer.provideMerge(NodeContext.layer)
+)
+
+const isCclinkError = (error: unknown): error is CclinkError =>
+  typeof error === "object" && error !== null && "_tag" in error && "message" in error
+
+const report = (message: string) => {
+  process.stderr.write(`${red(process.stderr)("cclink:")} ${message.split("\n").join("\n  ")}\n`)
+}
+
+/** What an exit means for the process: the exit code, after printing any error. */
+const conclude = (exit: Exit.Exit<unknown, unknown>): number => {
+  if (Exit.isSuccess(exit)) return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok
+  if (Cause.isInterruptedOnly(exit.cause)) return 130
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) {
+    const error = failure.value
+    // @effect/cli has already printed the usage problem and the help.
+    if (ValidationError.isValidationError(error)) return ExitCode.Error
+    if (isCclinkError(error)) {
+      report(error.message)
+      return exitCodeOf(error)
+    }
+  }
+  const defect = Cause.squash(exit.cause)
+  report(`unexpected error: ${defect instanceof Error ? defect.message : String(defect)}`)
+  if (process.env.CCLINK_DEBUG === "1") process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
+  return ExitCode.Error
+}
+
+/** Runs the CLI on `argv` (process.argv form) and resolves to the exit code. */
+export const main = (argv: ReadonlyArray<string>): Promise<number> => {
+  const inline = findInlineSecret(argv.slice(2))
+  if (Option.isSome(inline)) {
+    report(inline.value.message)
+    return Promise.resolve(ExitCode.Secret)
+  }
+  const fiber = Effect.runFork(cli(argv).pipe(withPlainConsole, Effect.provide(ServicesLive)))
+  // Ctrl-C and `kill` interrupt the program, so scopes close: sockets, temp
+  // files and terminal modes are released before the process exits.
+  const interrupt = () => Effect.runFork(Fiber.interrupt(fiber))
+  process.once("SIGINT", interrupt)
+  process.once("SIGTERM", interrupt)
+  return Effect.runPromise(Fiber.await(fiber)).then((exit) => {
+    process.off("SIGINT", interrupt)
+    process.off("SIGTERM", interrupt)
+    return conclude(exit)
+  })
+}

@@ -1,0 +1,19 @@
+/**
+ * Colour for people, plain text for pipes: ANSI styles only when the stream
+ * is a terminal and `NO_COLOR` is unset (https://no-color.org).
+ */
+export const colours = (stream: NodeJS.WriteStream): boolean =>
+  stream.isTTY === true && (process.env.NO_COLOR ?? "") === "" && process.env.TERM !== "dumb"
+
+const style = (open: number, close: number) => (stream: NodeJS.WriteStream) => (text: string) =>
+  colours(stream) ? `\u001b[${open}m${text}\u001b[${close}m` : text
+
+export const bold = style(1, 22)
+export const dim = style(2, 22)
+export const green = style(32, 39)
+export const yellow = style(33, 39)
+export const red = style(31, 39)
+export const cyan = style(36, 39)
+
+/** True when a person is watching stderr: spinners and prompts make sense. */
+export const isInteractive = (): boolean => process.stderr.isTTY === true && process.stdin.isTTY === true

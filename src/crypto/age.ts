@@ -1,0 +1,35 @@
+/**
+ * age v1 binary files with one X25519 recipient: the ciphertext format of
+ * handoff blobs and key envelopes. Identities and recipients are the bech32
+ * strings of `x25519.ts`.
+ */
+import { Decrypter, Encrypter } from "age-encryption"
+import { Effect } from "effect"
+import { DecryptionFailed } from "../domain/errors.js"
+
+/**
+ * Encrypts to one `age1...` recipient. The recipients cclink passes are derived
+ * from validated keys, so an unparsable one is a defect, not a user error.
+ */
+export const encrypt = (plaintext: Uint8Array, recipient: string): Effect.Effect<Uint8Array> =>
+  Effect.promise(() => {
+    const encrypter = new Encrypter()
+    encrypter.addRecipient(recipient)
+    return encrypter.encrypt(plaintext)
+  }).pipe(Effect.withSpan("crypto.age.encrypt"))
+
+/**
+ * Decrypts with one `AGE-SECRET-KEY-1...` identity. Every failure (wrong key,
+ * malformed header, bad MAC, truncated or tampered payload) becomes the same
+ * detail-free `DecryptionFailed`: age's own message is dropped so that no
+ * oracle and no key material reaches the user or a log.
+ */
+export const decrypt = (ciphertext: Uint8Array, identity: string): Effect.Effect<Uint8Array, DecryptionFailed> =>
+  Effect.tryPromise({
+    try: () => {
+      const decrypter = new Decrypter()
+      decrypter.addIdentity(identity)
+      return decrypter.decrypt(ciphertext)
+    },
+    catch: () => new DecryptionFailed({})
+  }).pipe(Effect.withSpan("crypto.age.decrypt"))

@@ -1,0 +1,97 @@
+/**
+ * Passphrase and PIN stretching: Argon2id (v0x13, 32 bytes) then HKDF-SHA256,
+ * byte-compatible with the reference. The HKDF `info` separates PIN keys from
+ * key-file keys, so one secret never yields the same key for both uses.
+ */
+import { hkdf } from "@noble/hashes/hkdf.js"
+import { sha256 } from "@noble/hashes/sha2.js"
+import { Effect, Redacted } from "effect"
+import { argon2id } from "hash-wasm"
+
+export interface Argon2Costs {
+  readonly memoryKiB: number
+  readonly iterations: number
+  readonly parallelism: number
+}
+
+/** What cclink writes, and the fixed costs of PIN mode (spec sections 2 and 5). */
+export const defaultCosts: Argon2Costs = { memoryKiB: 65536, iterations: 3, parallelism: 1 }
+
+export type KdfInfo = "cclink-pin-v1" | "cclink-key-v1"
+
+/**
+ * Costs that Argon2 accepts and that cannot exhaust the machine. Costs read
+ * from a key file are untrusted: hash-wasm cannot allocate 2 GiB at all, and
+ * 1 GiB (16 times the default) with at most 64 passes bounds the work a
+ * damaged header can cause.
+ */
+export const withinBounds = ({ iterations, memoryKiB, parallelism }: Argon2Costs): boolean =>
+  Number.isInteger(memoryKiB) &&
+  Number.isInteger(iterations) &&
+  Number.isInteger(parallelism) &&
+  parallelism >= 1 &&
+  parallelism <= 64 &&
+  iterations >= 1 &&
+  iterations <= 64 &&
+  memoryKiB >= 8 * parallelism &&
+  memoryKiB <= 1024 * 1024
+
+/**
+ * `HKDF-SHA256(salt = none, ikm = Argon2id(secret, salt, costs), info)`, 32 bytes.
+ *
+ * Preconditions, checked by the callers in this folder before deriving:
+ * `secretUtf8` is not empty (hash-wasm refuses empty passwords, although
+ * Argon2 allows them), `salt` is at least 8 bytes, and `withinBounds(costs)`.
+ * A violation is a defect. The Argon2 output is wiped once HKDF has used it.
+ */
+export const deriveKey = (
+  secretUtf8: Uint8Array,
+  salt: Uint8Array,
+  costs: Argon2Costs,
+  info: KdfInfo
+): Effect.Effect<Uint8Array> =>
+  Effect.promise(() =>
+    argon2id({
+      password: secretUtf8,
+      salt,
+      memorySize: costs.memoryKiB,
+      iterations: costs.iterations,
+      parallelism: costs.parallelism,
+      hashLength: 32,
+      outputType: "binary"
+    })
+  ).pipe(
+    Effect.map((ikm) => {
+      try {
+        return hkdf(sha256, ikm, undefined, new TextEncoder().encode(info), 32)
+      } finally {
+        ikm.fill(0)
+      }
+    }),
+    Effect.withSpan("crypto.deriveKey", { attributes: { info } })
+  )
+
+/**
+ * Stretches a passphrase or PIN (its UTF-8 bytes, unnormalized, as the
+ * reference reads them), lends the key to `use`, then wipes the key and the
+ * secret's bytes whatever happens. `use` must not keep the key.
+ */
+export const withDerivedKey = <A>(
+  secret: Redacted.Redacted<string>,
+  salt: Uint8Array,
+  costs: Argon2Costs,
+  info: KdfInfo,
+  use: (key: Uint8Array) => A
+): Effect.Effect<A> =>
+  Effect.acquireUseRelease(
+    Effect.sync(() => new TextEncoder().encode(Redacted.value(secret))),
+    (secretUtf8) =>
+      Effect.map(deriveKey(secretUtf8, salt, costs, info), (key) => {
+        try {
+          return use(key)
+        } finally {
+          key.fill(0)
+        }
+      }),
+    (secretUtf8) => Effect.sync(() => secretUtf8.fill(0))
+  )

@@ -1,0 +1,157 @@
+/**
+ * The live `Dht` on the Mainline DHT: one bittorrent-dht client node per
+ * layer, opened on first use and destroyed with the layer's scope, so a
+ * command leaves no socket or timer behind and the process exits by itself.
+ *
+ * Every call is one deadline (`DhtConfig.timeout`) around attempts retried
+ * with backoff while the network is unreachable. See docs/transport.md.
+ */
+import DHT from "bittorrent-dht"
+import { Clock, Duration, Effect, Either, Layer, Option, Runtime, Schedule, Scope } from "effect"
+import { encodeDnsMessage } from "../domain/dnsRecord.js"
+import { InvalidInput, NetworkError } from "../domain/errors.js"
+import { type Keypair, type PublicKey, toDisplay, verify } from "../domain/keys.js"
+import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
+import { lookup, store } from "./bep44.js"
+import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./bootstrap.js"
+import { noHandoff, readNewest } from "./resolved.js"
+import * as RoutingCache from "./routingCache.js"
+import { fromBytes, MAX_VALUE_BYTES, sign } from "./signedPacket.js"
+
+/** Spec section 8: backoff from 2 s doubling up to 8 s, retrying for 30 s in all. */
+export const retrySchedule = Schedule.exponential("2 seconds").pipe(
+  Schedule.union(Schedule.spaced("8 seconds")),
+  Schedule.upTo("30 seconds")
+)
+
+const unreachable = new NetworkError({
+  reason: "no DHT node answered. Check the bootstrap nodes (CCLINK_BOOTSTRAP) and that outgoing UDP is allowed."
+})
+
+/** The client node; the cache of the routing table is read before it starts and written when it closes. */
+const openNode = (bootstrap: ReadonlyArray<Contact>, stateDir: string | undefined) =>
+  Effect.gen(function*() {
+    const key = bootstrap.map(formatContact)
+    const cached = stateDir === undefined ? [] : yield* RoutingCache.load(stateDir, key)
+    const runtime = yield* Effect.runtime<never>()
+    const log = (event: string) => (error: Error) => Runtime.runFork(runtime)(Effect.logDebug(`dht ${event}`, error.message))
+    return yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        // No bootstrap lookup towards its own id: a client that lives for one command needs no
+        // routing table of its own beyond what its lookups learn, and should not announce itself.
+        const node = new DHT({ bootstrap: false, verify })
+        // Cached nodes join the bootstrap list: queried in parallel with it, a dead one only costs its own timeout.
+        node._rpc.bootstrap = [...bootstrap, ...cached.filter((node) => !key.includes(formatContact(node)))]
+        node.on("error", log("error"))
+        node.on("warning", log("warning"))
+        return node
+      }),
+      (node) =>
+        Effect.gen(function*() {
+          if (stateDir !== undefined) yield* RoutingCache.save(stateDir, key, recentNodes(node))
+          yield* Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))
+        })
+    )
+  })
+
+const recentNodes = (node: DHT): ReadonlyArray<Contact> =>
+  node.nodes.toArray()
+    .sort((a, b) => (b.seen ?? 0) - (a.seen ?? 0))
+    .slice(0, RoutingCache.MAX_CACHED_NODES)
+    .map(({ host, port }) => ({ host, port }))
+
+const nowMicros = Clock.currentTimeNanos.pipe(Effect.map((nanos) => Number(nanos / 1000n)))
+
+export const make = Effect.gen(function*() {
+  const config = yield* DhtConfig
+  const bootstrap = yield* Either.all(
+    (config.bootstrap.length === 0 ? DEFAULT_BOOTSTRAP : config.bootstrap).map(parseContact)
+  )
+  // Opened on first use, so a command that never touches the network opens no socket.
+  const node = yield* Effect.cached(Scope.extend(openNode(bootstrap, config.stateDir), yield* Effect.scope))
+
+  const withDeadline = (what: string) => <A, E extends { readonly _tag: string }>(attempt: Effect.Effect<A, E>) =>
+    attempt.pipe(
+      Effect.retry({ schedule: retrySchedule, while: (error) => error._tag === "NetworkError" }),
+      Effect.timeoutFail({
+        duration: config.timeout,
+        onTimeout: () =>
+          new NetworkError({ reason: `${what} did not complete within ${Duration.format(config.timeout)}.` })
+      })
+    )
+
+  /** A lookup that reached nobody is a network failure (retried); one that reached nodes is an answer. */
+  const find = (publicKey: PublicKey, options: DhtOptions | undefined) =>
+    node.pipe(
+      Effect.flatMap((dht) => lookup(dht, publicKey, options?.onProgress ?? (() => {}))),
+      Effect.filterOrFail((found) => found.contacted > 0, () => unreachable)
+    )
+
+  /** Resolve, sign with a seq above everything seen, store with CAS on what was seen. */
+  const put = (keypair: Keypair, v: Uint8Array, options: DhtOptions | undefined) =>
+    Effect.gen(function*() {
+      const found = yield* find(keypair.publicKey, options)
+      const newestSeq = Option.map(found.newest, (packet) => packet.seq)
+      // A clock behind the network's newest packet must not lose the publish.
+      const seq = Math.max(yield* nowMicros, Option.getOrElse(newestSeq, () => -1) + 1)
+      const packet = yield* sign(keypair, seq, v)
+      const result = yield* store(yield* node, found.closest, packet, newestSeq); console.log("DBG", found.closest.length, found.contacted, found.answers, JSON.stringify(result))
+      if (result.stored === 0) {
+        return yield* new NetworkError({
+          reason: result.superseded > 0
+            ? "another publish for this key landed first."
+            : `none of the ${result.asked} closest nodes stored the packet.`
+        })
+      }
+      return { seq, storedOn: result.stored, contacted: result.asked } satisfies PublishReport
+    }).pipe(withDeadline("Publishing"))
+
+  const publish = Effect.fn("Mainline.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
+    const v = encodeDnsMessage(keypair.publicKey, record)
+    if (v.length > MAX_VALUE_BYTES) {
+      return yield* new InvalidInput({
+        reason: `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
+      })
+    }
+    return yield* put(keypair, v, options)
+  })
+
+  const revoke = Effect.fn("Mainline.revoke")(function*(keypair: Keypair, options?: DhtOptions) {
+    // The empty message always fits; only a key whose own newest seq is already 2^53 - 1 could fail to sign.
+    return yield* put(keypair, encodeDnsMessage(keypair.publicKey, null), options).pipe(
+      Effect.catchTag("InvalidInput", (error) => Effect.die(error))
+    )
+  })
+
+  const republish = Effect.fn("Mainline.republish")(
+    function*(publicKey: PublicKey, bytes: Uint8Array, options?: DhtOptions) {
+      const packet = yield* fromBytes(publicKey, bytes)
+      return yield* Effect.gen(function*() {
+        const found = yield* find(publicKey, options)
+        if (Option.exists(found.newest, (newest) => newest.seq > packet.seq)) {
+          return yield* new InvalidInput({
+            reason: `A newer packet is already published for ${toDisplay(publicKey)}; the older one is not republished.`
+          })
+        }
+        const result = yield* store(yield* node, found.closest, packet, Option.none())
+        // No node holds a seq above this packet's, so a "seq not greater" refusal means it already holds this one.
+        const storedOn = result.stored + result.superseded
+        if (storedOn === 0) {
+          return yield* new NetworkError({ reason: `none of the ${result.asked} closest nodes stored the packet.` })
+        }
+        return { seq: packet.seq, storedOn, contacted: result.asked } satisfies PublishReport
+      }).pipe(withDeadline("Republishing"))
+    }
+  )
+
+  const resolve = Effect.fn("Mainline.resolve")(function*(publicKey: PublicKey, options?: DhtOptions) {
+    const found = yield* find(publicKey, options).pipe(withDeadline("Resolving"))
+    if (Option.isNone(found.newest)) return yield* noHandoff(publicKey)
+    return yield* readNewest(publicKey, found.newest.value)
+  })
+
+  return Dht.of({ publish, revoke, republish, resolve })
+})
+
+/** The Mainline `Dht`; fails to build only on a malformed bootstrap list. */
+export const layer: Layer.Layer<Dht, InvalidInput, DhtConfig> = Layer.scoped(Dht, make)

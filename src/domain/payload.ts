@@ -1,0 +1,54 @@
+/**
+ * The plaintext sealed inside a handoff's blob: hostname, project path and
+ * session id, so none of them shows on the DHT. Written as compact JSON with
+ * the keys in the order `h`, `p`, `s`, exactly as the reference writes it.
+ */
+import { Either, Option, Schema } from "effect"
+import { InvalidInput } from "./errors.js"
+
+export interface Payload {
+  readonly hostname: string
+  readonly project: string
+  readonly sessionId: string
+}
+
+/**
+ * What a blob's plaintext turned out to hold. Records written before the
+ * payload existed sealed the bare session id; their hostname and project,
+ * if any, live in the outer record.
+ */
+export type DecodedPayload =
+  | { readonly _tag: "Payload"; readonly payload: Payload }
+  | { readonly _tag: "Legacy"; readonly sessionId: string }
+
+/** Compact JSON `{"h":…,"p":…,"s":…}` as UTF-8 bytes. */
+export const encodePayload = (payload: Payload): Uint8Array =>
+  new TextEncoder().encode(
+    JSON.stringify({ h: payload.hostname, p: payload.project, s: payload.sessionId })
+  )
+
+const decodePayloadJson = Schema.decodeUnknownOption(
+  Schema.parseJson(Schema.Struct({ h: Schema.String, p: Schema.String, s: Schema.String }))
+)
+
+// fatal: a legacy id that is not UTF-8 is refused rather than mangled;
+// ignoreBOM: a leading U+FEFF stays part of the text instead of vanishing.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
+
+/**
+ * A JSON object whose `h`, `p` and `s` are strings is a payload (other keys
+ * are ignored, as the reference's reader ignores them); any other plaintext
+ * is a legacy record whose whole text is the session id.
+ */
+export const decodePayload = (plaintext: Uint8Array): Either.Either<DecodedPayload, InvalidInput> => {
+  let text: string
+  try {
+    text = utf8.decode(plaintext)
+  } catch {
+    return Either.left(new InvalidInput({ reason: "The handoff's session id is not valid UTF-8 text." }))
+  }
+  return Option.match(decodePayloadJson(text), {
+    onNone: () => Either.right({ _tag: "Legacy", sessionId: text }),
+    onSome: ({ h, p, s }) => Either.right({ _tag: "Payload", payload: { hostname: h, project: p, sessionId: s } })
+  })
+}

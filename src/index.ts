@@ -1,0 +1,43 @@
+/**
+ * cclink as a library: the domain, the crypto, and the services with their
+ * layers, for other Effect programs. The `cclink` command is one client of
+ * this API.
+ *
+ *   import { Effect, Layer } from "effect"
+ *   import { Dht, DhtConfig, DhtLive, Handoffs, KeyStore } from "cclink"
+ */
+export * from "./domain/errors.js"
+export * from "./domain/keys.js"
+export * from "./domain/duration.js"
+export * from "./domain/payload.js"
+export * from "./domain/record.js"
+export * from "./domain/signature.js"
+export * from "./domain/expiry.js"
+export * from "./domain/pinPolicy.js"
+export * from "./domain/modes.js"
+export * from "./domain/packetBudget.js"
+export * from "./domain/dnsRecord.js"
+export * from "./domain/sessionId.js"
+export * from "./domain/projectDir.js"
+
+export * as X25519 from "./crypto/x25519.js"
+export * as Kdf from "./crypto/kdf.js"
+export * as Age from "./crypto/age.js"
+export * as Blob from "./crypto/blob.js"
+export * as Envelope from "./crypto/envelope.js"
+
+export * from "./services/Dht.js"
+export * from "./services/Handoffs.js"
+export * from "./services/KeyStore.js"
+export * from "./services/Passphrase.js"
+export * from "./services/TerminalPrompt.js"
+export * from "./services/Sessions.js"
+export * from "./services/SessionPlacement.js"
+export * from "./services/ClaudeLauncher.js"
+
+/** Transport layers for `Dht`: Mainline, relays, both, in memory; and a local test network. */
+export * as DhtLive from "./dht/live.js"
+export * as DhtMainline from "./dht/mainline.js"
+export * as DhtRelays from "./dht/relay.js"
+export * as DhtMemory from "./dht/memory.js"
+export * as Testnet from "./dht/testnet.js"

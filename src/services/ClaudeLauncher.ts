@@ -1,0 +1,109 @@
+/**
+ * Starts `claude --resume <id>` in the project directory and hands it the
+ * terminal until it exits.
+ */
+import { Config, Context, Effect, Layer, Option, Ref } from "effect"
+import { spawn } from "node:child_process"
+import { constants as fsConstants } from "node:fs"
+import { access, stat } from "node:fs/promises"
+import { constants as osConstants } from "node:os"
+import { delimiter, isAbsolute, join } from "node:path"
+import { NotFound } from "../domain/errors.js"
+import type { SessionId } from "../domain/sessionId.js"
+
+/** One `resume` as the test layer records it. */
+export interface ResumeCall {
+  readonly sessionId: SessionId
+  readonly dir: string
+}
+
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const
+
+const notInstalled = new NotFound({
+  what: "Claude Code (`claude`) is not on PATH.",
+  hint: "Install it with: npm install -g @anthropic-ai/claude-code"
+})
+
+const isExecutableFile = (file: string) =>
+  Effect.promise(() =>
+    stat(file)
+      .then((info) => info.isFile() ? access(file, fsConstants.X_OK).then(() => true) : false)
+      .catch(() => false)
+  )
+
+/** Quotes for a POSIX shell only when needed, so plain paths stay readable. */
+const shellQuote = (word: string): string =>
+  /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
+
+/** The command `--no-launch` prints: run it on this machine to resume by hand. */
+export const resumeCommand = (id: SessionId, dir: string): string =>
+  `cd ${shellQuote(dir)} && claude --resume ${shellQuote(id)}`
+
+export class ClaudeLauncher extends Context.Tag("cclink/ClaudeLauncher")<ClaudeLauncher, {
+  /** The absolute path of the `claude` that `resume` would start. */
+  readonly locate: Effect.Effect<string, NotFound>
+  /**
+   * Runs `claude --resume <id>` in `dir` with cclink's terminal, and succeeds
+   * with its exit code (128 + n when signal n ended it). SIGINT, SIGTERM and
+   * SIGHUP sent to cclink are passed on to claude, which decides when to end;
+   * so the wait is not interruptible: cclink never abandons a running claude.
+   */
+  readonly resume: (id: SessionId, dir: string) => Effect.Effect<number, NotFound>
+}>() {
+  static readonly layer = Layer.effect(
+    ClaudeLauncher,
+    Effect.gen(function*() {
+      const path = Option.getOrElse(yield* Config.option(Config.string("PATH")), () => "")
+      // Empty and relative PATH entries would resolve against the current
+      // directory, where anyone could have put a `claude`: skipped.
+      const dirs = path.split(delimiter).filter(isAbsolute)
+
+      const locate = Effect.gen(function*() {
+        for (const dir of dirs) {
+          const candidate = join(dir, "claude")
+          if (yield* isExecutableFile(candidate)) return candidate
+        }
+        return yield* notInstalled
+      }).pipe(Effect.withSpan("ClaudeLauncher.locate"))
+
+      const run = (claude: string, id: SessionId, dir: string) =>
+        Effect.async<number, NotFound>((resume) => {
+          const child = spawn(claude, ["--resume", id], { cwd: dir, stdio: "inherit" })
+          // Claude Code reads the terminal in raw mode, where Ctrl-C is a key
+          // press, not a signal; a signal sent to cclink alone (`kill`, a
+          // supervisor) is passed on, so claude decides how to end.
+          const forward = (signal: NodeJS.Signals) => {
+            child.kill(signal)
+          }
+          for (const signal of FORWARDED) process.on(signal, forward)
+          const stopForwarding = () => {
+            for (const signal of FORWARDED) process.off(signal, forward)
+          }
+          child.once("error", (error) => {
+            stopForwarding()
+            resume(Effect.fail(
+              new NotFound({ what: `Could not start ${claude} in ${dir}: ${error.message}` })
+            ))
+          })
+          child.once("exit", (code, signal) => {
+            stopForwarding()
+            resume(Effect.succeed(code ?? 128 + (signal === null ? 0 : osConstants.signals[signal])))
+          })
+        })
+
+      const resume = Effect.fn("ClaudeLauncher.resume")(function*(id: SessionId, dir: string) {
+        const claude = yield* locate
+        return yield* Effect.uninterruptible(run(claude, id, dir))
+      })
+
+      return { locate, resume }
+    })
+  )
+
+  /** Records each `resume` in `calls` and answers `exitCode` without starting anything. */
+  static readonly layerTest = (calls: Ref.Ref<ReadonlyArray<ResumeCall>>, exitCode = 0) =>
+    Layer.succeed(ClaudeLauncher, {
+      locate: Effect.succeed("claude"),
+      resume: (sessionId, dir) => Effect.as(Ref.update(calls, (all) => [...all, { sessionId, dir }]), exitCode)
+    })
+}

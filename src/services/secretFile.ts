@@ -1,0 +1,194 @@
+/**
+ * Secret files on disk. Reads check the permission bits before touching the
+ * content and never load more than a small bound. Writes are atomic at mode
+ * 0600: whatever step a crash interrupts, the destination holds either the old
+ * file or the new one.
+ *
+ * Writes use the synchronous calls on purpose: each step is one system call,
+ * in order, on a file of a few hundred bytes.
+ */
+import { randomBytes } from "node:crypto"
+import * as fs from "node:fs"
+import { basename, dirname, join } from "node:path"
+import { Effect } from "effect"
+import { FileError, PermissionError } from "../domain/errors.js"
+
+const { O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_RDONLY, O_WRONLY } = fs.constants
+
+/** The fix a PermissionError shows, with the path quoted for a POSIX shell when it needs it. */
+export const chmodFix = (path: string): string =>
+  `chmod 600 ${/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`}`
+
+/** Whether anything is at `path`, a dangling symbolic link included (a write would replace it). */
+export const exists = (path: string, what: string): Effect.Effect<boolean, FileError> =>
+  Effect.async((resume) =>
+    fs.lstat(path, (error) =>
+      resume(
+        error === null
+          ? Effect.succeed(true)
+          : error.code === "ENOENT" || error.code === "ENOTDIR"
+          ? Effect.succeed(false)
+          : Effect.fail(fileError(path, `Cannot look for the ${what}`, error))
+      )
+    )
+  )
+
+export interface ReadOptions {
+  /** What the file is, for messages: "key file", "passphrase file". */
+  readonly what: string
+  /** Accepted permission bits, e.g. `[0o600]`. */
+  readonly modes: ReadonlyArray<number>
+  readonly maxBytes: number
+}
+
+/**
+ * Reads a secret file whole. The mode is checked on the open descriptor, so the
+ * file checked is the file read. The caller wipes the returned bytes.
+ */
+export const readSecretFile = (path: string, options: ReadOptions): Effect.Effect<Uint8Array, FileError | PermissionError> =>
+  Effect.acquireUseRelease(
+    Effect.async<number, FileError>((resume) =>
+      fs.open(path, O_RDONLY | O_NOCTTY, (error, fd) =>
+        resume(error ? Effect.fail(fileError(path, `Cannot read the ${options.what}`, error)) : Effect.succeed(fd))
+      )
+    ),
+    (fd) =>
+      Effect.gen(function*() {
+        const mode = yield* Effect.try({
+          try: () => fs.fstatSync(fd).mode & 0o777,
+          catch: (error) => fileError(path, `Cannot read the ${options.what}`, error)
+        })
+        if (!options.modes.includes(mode)) {
+          return yield* new PermissionError({
+            path,
+            reason: `The ${options.what} is mode ${octal(mode)}, not ${options.modes.map(octal).join(" or ")}`,
+            fix: chmodFix(path)
+          })
+        }
+        return yield* readDescriptor(fd, path, options)
+      }),
+    (fd) => Effect.sync(() => fs.close(fd, () => {}))
+  )
+
+/**
+ * Reads from `fd` until end of file, refusing more than `maxBytes`. `label`
+ * names the source in errors. The caller wipes the returned bytes.
+ */
+export const readDescriptor = (
+  fd: number,
+  label: string,
+  options: Pick<ReadOptions, "what" | "maxBytes">
+): Effect.Effect<Uint8Array, FileError> => {
+  const buffer = new Uint8Array(options.maxBytes + 1)
+  const readInto = (offset: number) =>
+    Effect.async<number, FileError>((resume) =>
+      fs.read(fd, buffer, offset, buffer.length - offset, null, (error, bytesRead) =>
+        resume(error ? Effect.fail(fileError(label, `Cannot read the ${options.what}`, error)) : Effect.succeed(bytesRead))
+      )
+    )
+  return Effect.gen(function*() {
+    let length = 0
+    for (let n = yield* readInto(0); n > 0; n = yield* readInto(length)) {
+      length += n
+      if (length > options.maxBytes) {
+        return yield* new FileError({
+          path: label,
+          reason: `The ${options.what} is larger than ${options.maxBytes} bytes`,
+          code: "EFBIG"
+        })
+      }
+    }
+    return buffer.slice(0, length)
+  }).pipe(Effect.ensuring(Effect.sync(() => buffer.fill(0))))
+}
+
+export interface WriteOptions {
+  /** What the file is, for messages. */
+  readonly what: string
+  /** Replace an existing file; without it an existing file fails the write with code `EEXIST`. */
+  readonly overwrite: boolean
+}
+
+/**
+ * Writes `contents` to `path` at mode 0600 through a temporary file in the same
+ * folder (created 0700 when missing): write, fsync, then rename over the
+ * destination (or hard-link, which never replaces, when not overwriting), then
+ * fsync the folder so the new name survives a power loss. The temporary file
+ * is removed whatever happens.
+ */
+export const writeSecretFile = (
+  path: string,
+  contents: Uint8Array,
+  options: WriteOptions
+): Effect.Effect<void, FileError> => {
+  const folder = dirname(path)
+  const temp = join(folder, `.${basename(path)}.${randomBytes(8).toString("hex")}.tmp`)
+  const step = <A>(target: string, action: string, run: () => A) =>
+    Effect.try({ try: run, catch: (error) => fileError(target, `Cannot ${action} for the ${options.what}`, error) })
+
+  return Effect.gen(function*() {
+    yield* step(folder, "create the folder", () => {
+      // The mode given to mkdir passes through the umask; chmod makes it exact.
+      if (fs.mkdirSync(folder, { recursive: true, mode: 0o700 }) !== undefined) fs.chmodSync(folder, 0o700)
+    })
+    const fd = yield* Effect.acquireRelease(
+      step(temp, "create a temporary file", () => fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)),
+      (fd) =>
+        Effect.try(() => {
+          try {
+            fs.closeSync(fd)
+          } finally {
+            // Gone already after a rename; otherwise it holds a copy of the secret.
+            fs.rmSync(temp, { force: true })
+          }
+        }).pipe(Effect.ignore)
+    )
+    yield* step(temp, "write a temporary file", () => {
+      fs.fchmodSync(fd, 0o600)
+      for (let written = 0; written < contents.length;) {
+        written += fs.writeSync(fd, contents, written)
+      }
+      fs.fsyncSync(fd)
+    })
+    yield* step(path, "install the new file", () => {
+      if (options.overwrite) {
+        fs.renameSync(temp, path)
+      } else {
+        fs.linkSync(temp, path)
+        fs.unlinkSync(temp)
+      }
+    })
+    yield* step(folder, "sync the folder", () => {
+      const folderFd = fs.openSync(folder, O_RDONLY | O_DIRECTORY)
+      try {
+        fs.fsyncSync(folderFd)
+      } finally {
+        fs.closeSync(folderFd)
+      }
+    })
+  }).pipe(Effect.scoped)
+}
+
+const octal = (mode: number): string => `0${mode.toString(8).padStart(3, "0")}`
+
+const REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EBADF: "not an open file descriptor",
+  EEXIST: "it already exists",
+  EISDIR: "it is a directory",
+  ELOOP: "too many symbolic links",
+  ENOENT: "no such file or directory",
+  ENOSPC: "no space left on device",
+  ENOTDIR: "a parent is not a directory",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system"
+}
+
+const fileError = (path: string, action: string, error: unknown): FileError => {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code
+  return new FileError({
+    path,
+    reason: `${action} (${(code !== undefined && REASONS[code]) || code || "unknown error"})`,
+    ...(code === undefined ? {} : { code })
+  })
+}

@@ -1,0 +1,259 @@
+import { it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import { spawnSync } from "node:child_process"
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { afterAll, describe, expect } from "vitest"
+import { encodeProjectDir } from "../../src/domain/projectDir.js"
+import { type Placed, Placement, SessionPlacement } from "../../src/services/SessionPlacement.js"
+import type { SessionFile } from "../../src/services/Sessions.js"
+import {
+  hoursAgo,
+  makeDir,
+  makeHome,
+  sessionId,
+  summaryLine,
+  tempRoot,
+  userLine,
+  withSessions,
+  writeSession,
+  writeSessionFile
+} from "./claudeHome.js"
+
+const { root, cleanup } = tempRoot()
+afterAll(cleanup)
+
+const ID = sessionId("9b2f6c1e-7a4d-4e8b-b3c5-0d1e2f3a4b5c")
+const OTHER = sessionId("0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d")
+
+let scenarios = 0
+/**
+ * Machine A kept the project at `<root>/a/Users/alice/x`; machine B (this one)
+ * keeps it at `<root>/b/home/alice/x`. B's projects folder holds the session
+ * as synced from A: filed under A's path, with A's project memory beside it.
+ */
+const scenario = () => {
+  const base = join(root, `s${++scenarios}`)
+  const pathOnA = join(base, "a", "Users", "alice", "x")
+  const b = makeHome(join(base, "b", "home", "alice"))
+  const pathOnB = makeDir(join(b.home, "x"))
+  const synced = writeSession(b.projectsDir, pathOnA, ID, hoursAgo(2))
+  const syncedFolder = join(b.projectsDir, encodeProjectDir(pathOnA))
+  makeDir(join(syncedFolder, "memory", "topics"))
+  writeFileSync(join(syncedFolder, "memory", "MEMORY.md"), "# Notes from A\n")
+  writeFileSync(join(syncedFolder, "memory", "topics", "build.md"), "npm run build\n")
+  const folderOnB = join(b.projectsDir, encodeProjectDir(pathOnB))
+  return { base, pathOnA, pathOnB, b, synced, syncedFolder, folderOnB, env: { HOME: b.home } }
+}
+
+const locate = (project: string, id = ID) => Effect.flatMap(SessionPlacement, (p) => p.locate(project, id))
+const copyInto = (source: SessionFile, dir: string) => Effect.flatMap(SessionPlacement, (p) => p.copyInto(source, dir))
+const withPlacement = (env: Record<string, string>) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(Effect.provide(SessionPlacement.layer), withSessions(env))
+
+const elsewhere = (placement: Placement): SessionFile => {
+  if (placement._tag !== "Elsewhere") expect.fail(`expected Elsewhere, got ${placement._tag}`)
+  return placement.source
+}
+const failureOf = <A, E>(exit: Exit.Exit<A, E>): E => {
+  if (Exit.isSuccess(exit) || exit.cause._tag !== "Fail") return expect.fail(`expected a failure, got ${exit}`)
+  return exit.cause.error
+}
+/** Staging folders are removed once a copy ends, whatever happened. */
+const noStagingLeft = (folder: string) =>
+  expect(readdirSync(folder, { recursive: true }).filter((name) => String(name).includes(".cclink-"))).toEqual([])
+
+describe("SessionPlacement.locate", () => {
+  it.effect("resumes in the payload's project when it exists here and its folder holds the session", () => {
+    const s = scenario()
+    const file = writeSession(s.b.projectsDir, s.pathOnB, ID, hoursAgo(1))
+    return Effect.gen(function*() {
+      expect(yield* locate(s.pathOnB)).toEqual(Placement.InProject({ dir: s.pathOnB, file }))
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("finds the session filed under the other machine's path when that path is not here", () => {
+    const s = scenario()
+    return Effect.gen(function*() {
+      expect(existsSync(s.pathOnA)).toBe(false)
+      expect(yield* locate(s.pathOnA)).toEqual(
+        Placement.Elsewhere({ source: { sessionId: ID, file: s.synced, mtime: hoursAgo(2) } })
+      )
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("looks elsewhere when the payload's project exists here but its folder lacks the session", () => {
+    const s = scenario()
+    makeDir(s.pathOnA)
+    writeSession(s.b.projectsDir, s.pathOnA, OTHER, hoursAgo(1))
+    const moved = writeSession(s.b.projectsDir, join(s.base, "old-place"), ID, hoursAgo(1))
+    rmSync(s.synced)
+    return Effect.gen(function*() {
+      expect(elsewhere(yield* locate(s.pathOnA)).file).toBe(moved)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("ignores a relative project path from the payload", () => {
+    const s = scenario()
+    return Effect.gen(function*() {
+      expect((yield* locate("x"))._tag).toBe("Elsewhere")
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("says the session data is not on this machine, with the ways to sync it", () => {
+    const s = scenario()
+    return Effect.gen(function*() {
+      const error = failureOf(yield* Effect.exit(locate(s.pathOnA, OTHER)))
+      expect(error._tag).toBe("NotFound")
+      expect(error.message).toContain("not on this machine")
+      expect(error.message).toContain(`${OTHER}.jsonl`)
+      for (const option of ["Syncthing", "rsync", "NFS", "Tailscale/SSH"]) expect(error.message).toContain(option)
+    }).pipe(withPlacement(s.env))
+  })
+})
+
+describe("SessionPlacement.copyInto", () => {
+  it.effect("copies the session and its project memory into the folder of the project here, then resumes in place", () => {
+    const s = scenario()
+    const original = readFileSync(s.synced)
+    return Effect.gen(function*() {
+      const source = elsewhere(yield* locate(s.pathOnA))
+      const placed = yield* copyInto(source, s.pathOnB)
+      const file = join(s.folderOnB, `${ID}.jsonl`)
+      expect(placed).toEqual<Placed>({
+        dir: s.pathOnB,
+        file,
+        copied: [
+          { from: s.synced, to: file },
+          { from: join(s.syncedFolder, "memory", "MEMORY.md"), to: join(s.folderOnB, "memory", "MEMORY.md") },
+          {
+            from: join(s.syncedFolder, "memory", "topics", "build.md"),
+            to: join(s.folderOnB, "memory", "topics", "build.md")
+          }
+        ],
+        kept: []
+      })
+      expect(readFileSync(file)).toEqual(original)
+      expect(readFileSync(s.synced)).toEqual(original)
+      expect(statSync(file).mode & 0o777).toBe(statSync(s.synced).mode & 0o777)
+      expect(readFileSync(join(s.folderOnB, "memory", "topics", "build.md"), "utf8")).toBe("npm run build\n")
+      noStagingLeft(s.folderOnB)
+      expect(yield* locate(s.pathOnB)).toEqual(Placement.InProject({ dir: s.pathOnB, file }))
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("follows a project moved on the same machine", () => {
+    const s = scenario()
+    const oldPath = join(s.base, "b", "home", "alice", "old-name")
+    const newPath = makeDir(join(s.base, "b", "home", "alice", "new-name"))
+    const filed = writeSession(s.b.projectsDir, oldPath, OTHER, hoursAgo(1))
+    return Effect.gen(function*() {
+      const placed = yield* copyInto(elsewhere(yield* locate(oldPath, OTHER)), newPath)
+      expect(placed.dir).toBe(newPath)
+      expect(placed.copied).toEqual([{ from: filed, to: join(s.b.projectsDir, encodeProjectDir(newPath), `${OTHER}.jsonl`) }])
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("refuses to replace a different session file of the same name, and leaves it as it was", () => {
+    const s = scenario()
+    // Older than the synced copy, so the synced one is the source.
+    const theirs = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, `${summaryLine("B's own")}\n`, hoursAgo(5))
+    return Effect.gen(function*() {
+      const source = elsewhere(yield* locate(s.pathOnA))
+      const error = failureOf(yield* Effect.exit(copyInto(source, s.pathOnB)))
+      expect(error._tag).toBe("InvalidInput")
+      expect(error.message).toContain(theirs)
+      expect(error.message).toContain("never overwrites")
+      expect(readFileSync(theirs, "utf8")).toBe(`${summaryLine("B's own")}\n`)
+      expect(existsSync(join(s.folderOnB, "memory"))).toBe(false)
+      noStagingLeft(s.folderOnB)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("accepts an identical file already in place and never replaces memory there", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, readFileSync(s.synced), hoursAgo(1))
+    makeDir(join(s.folderOnB, "memory"))
+    writeFileSync(join(s.folderOnB, "memory", "MEMORY.md"), "# B's notes\n")
+    return Effect.gen(function*() {
+      const placed = yield* copyInto({ sessionId: ID, file: s.synced, mtime: hoursAgo(2) }, s.pathOnB)
+      expect(placed.copied).toEqual([{
+        from: join(s.syncedFolder, "memory", "topics", "build.md"),
+        to: join(s.folderOnB, "memory", "topics", "build.md")
+      }])
+      expect(placed.kept).toEqual([file, join(s.folderOnB, "memory", "MEMORY.md")])
+      expect(readFileSync(join(s.folderOnB, "memory", "MEMORY.md"), "utf8")).toBe("# B's notes\n")
+      const again = yield* copyInto({ sessionId: ID, file: s.synced, mtime: hoursAgo(2) }, s.pathOnB)
+      expect(again.copied).toEqual([])
+      expect(again.kept).toHaveLength(3)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("copies nothing when the session is already filed under the target", () => {
+    const s = scenario()
+    const file = writeSession(s.b.projectsDir, s.pathOnB, OTHER, hoursAgo(1))
+    return Effect.gen(function*() {
+      const placed = yield* copyInto({ sessionId: OTHER, file, mtime: hoursAgo(1) }, s.pathOnB)
+      expect(placed).toEqual({ dir: s.pathOnB, file, copied: [], kept: [file] })
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("resumes the newest copy when it is already the one filed under the target", () => {
+    const s = scenario()
+    const ours = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, `${summaryLine("continued on B")}\n`, hoursAgo(1))
+    return Effect.gen(function*() {
+      const placed = yield* copyInto(elsewhere(yield* locate(s.pathOnA)), s.pathOnB)
+      expect(placed).toEqual({ dir: s.pathOnB, file: ours, copied: [], kept: [ours] })
+      expect(readFileSync(ours, "utf8")).toBe(`${summaryLine("continued on B")}\n`)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("refuses a project directory that does not exist here", () => {
+    const s = scenario()
+    return Effect.gen(function*() {
+      const error = failureOf(yield* Effect.exit(copyInto(elsewhere(yield* locate(s.pathOnA)), s.pathOnA)))
+      expect(error._tag).toBe("InvalidInput")
+      expect(error.message).toContain(s.pathOnA)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("leaves nothing behind when the source vanishes before the copy", () => {
+    const s = scenario()
+    return Effect.gen(function*() {
+      const source = elsewhere(yield* locate(s.pathOnA))
+      rmSync(s.synced)
+      const error = failureOf(yield* Effect.exit(copyInto(source, s.pathOnB)))
+      expect(error._tag).toBe("InvalidInput")
+      expect(existsSync(join(s.folderOnB, `${ID}.jsonl`))).toBe(false)
+      noStagingLeft(s.folderOnB)
+    }).pipe(withPlacement(s.env))
+  })
+})
+
+const realClaude = (() => {
+  const found = spawnSync("which", ["claude"], { encoding: "utf8" })
+  return found.status === 0 ? found.stdout.trim() : undefined
+})()
+
+describe.skipIf(realClaude === undefined)("with the real Claude Code", () => {
+  it.effect("the placed session is found by `claude --resume` started in the project here", () => {
+    const s = scenario()
+    const session = `${userLine(s.pathOnA, ID).slice(0, -1)},"uuid":"${OTHER}","timestamp":"${
+      hoursAgo(2).toISOString()
+    }"}\n`
+    writeFileSync(s.synced, session)
+    return Effect.gen(function*() {
+      const placed = yield* copyInto(elsewhere(yield* locate(s.pathOnA)), s.pathOnB)
+      const run = spawnSync(realClaude!, ["--resume", ID, "-p", "hi"], {
+        cwd: placed.dir,
+        env: { PATH: process.env["PATH"], HOME: s.b.home, CLAUDE_CONFIG_DIR: s.b.configDir },
+        encoding: "utf8",
+        timeout: 60_000
+      })
+      const output = `${run.stdout}${run.stderr}`
+      expect(output).not.toContain("No conversation found")
+      expect(output).toContain("Not logged in")
+    }).pipe(withPlacement(s.env))
+  })
+})
+
