@@ -1,67 +1,89 @@
 /**
- * Publish and resolve times on local Mainline networks of several sizes.
- *
- *   npx tsx bench/dht.ts [sizes, default 50,500] [rounds, default 5]
- *
- * Each round publishes a fresh record from one client node and resolves it
- * from another, both new (cold routing tables), as a CLI command would.
+ * Publish and resolve on a local Mainline network, in this process: latency
+ * and datagrams sent per operation. Each round publishes a fresh record from
+ * a new client node and resolves it from another (cold routing tables, no
+ * routing cache), as two CLI commands would, and checks the record came back.
  */
 import { Duration, Effect, Layer } from "effect"
 import * as Mainline from "../src/dht/mainline.js"
-import * as Testnet from "../src/dht/testnet.js"
+import type { Testnet } from "../src/dht/testnet.js"
 import { Keypair } from "../src/domain/keys.js"
 import { Dht, DhtConfig } from "../src/services/Dht.js"
+import { countClientDatagrams } from "./datagrams.js"
+import { type Summary, summarize } from "./stats.js"
 
-const sizes = (process.argv[2] ?? "50,500").split(",").map(Number)
-const rounds = Number(process.argv[3] ?? 5)
+export interface DhtResult {
+  readonly nodes: number
+  /** Milliseconds to start the network (informative). */
+  readonly networkStartMs: number
+  readonly publishMs: Summary
+  readonly resolveMs: Summary
+  readonly publishDatagrams: Summary
+  readonly resolveDatagrams: Summary
+  /** Nodes that stored each publish. */
+  readonly storedOn: Summary
+}
 
-const client = (bootstrap: ReadonlyArray<string>) =>
-  Mainline.layer.pipe(
-    Layer.provide(
-      Layer.succeed(DhtConfig, { bootstrap, relays: [], useDht: true, timeout: Duration.seconds(30), stateDir: undefined })
-    )
+/** A record the size of a real handoff's (about 700 bytes of JSON). */
+const record = (round: number) => JSON.stringify({ round, padding: "x".repeat(640) })
+
+const withClient = <A, E>(bootstrap: ReadonlyArray<string>, use: (dht: Dht["Type"]) => Effect.Effect<A, E>) =>
+  Effect.flatMap(Dht, use).pipe(
+    Effect.provide(Mainline.layer.pipe(
+      Layer.provide(Layer.succeed(DhtConfig, {
+        bootstrap,
+        relays: [],
+        useDht: true,
+        timeout: Duration.seconds(30),
+        stateDir: undefined
+      }))
+    ))
   )
 
-const timed = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
-  Effect.gen(function*() {
+/** The operation's result, its milliseconds (client start and close included) and its datagrams. */
+const measured = <A, E>(sent: () => number, operation: Effect.Effect<A, E>) =>
+  Effect.suspend(() => {
     const start = performance.now()
-    const value = yield* effect
-    return [value, performance.now() - start] as const
+    const before = sent()
+    return Effect.map(operation, (value) => ({ value, ms: performance.now() - start, datagrams: sent() - before }))
   })
 
-const median = (values: ReadonlyArray<number>) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
-const ms = (value: number) => `${value.toFixed(0)} ms`
-
-const bench = (size: number) =>
+export const measure = (network: Testnet, networkStartMs: number, rounds: number) =>
   Effect.scoped(Effect.gen(function*() {
-    const [network, startup] = yield* timed(Testnet.make(size))
-    const publishes: Array<number> = []
-    const resolves: Array<number> = []
-    const stored: Array<number> = []
+    const counter = yield* countClientDatagrams(network)
+    const samples = {
+      publishMs: new Array<number>(),
+      resolveMs: new Array<number>(),
+      publishDatagrams: new Array<number>(),
+      resolveDatagrams: new Array<number>(),
+      storedOn: new Array<number>()
+    }
     for (let round = 0; round < rounds; round++) {
       const keypair = Keypair.generate()
-      const record = JSON.stringify({ round, padding: "x".repeat(600) })
-      const [report, publish] = yield* timed(
-        Effect.flatMap(Dht, (dht) => dht.publish(keypair, record)).pipe(Effect.provide(client(network.bootstrap)))
+      const text = record(round)
+      const published = yield* measured(
+        counter.sent,
+        withClient(network.bootstrap, (dht) => dht.publish(keypair, text))
       )
-      const [found, resolve] = yield* timed(
-        Effect.flatMap(Dht, (dht) => dht.resolve(keypair.publicKey)).pipe(Effect.provide(client(network.bootstrap)))
+      const resolved = yield* measured(
+        counter.sent,
+        withClient(network.bootstrap, (dht) => dht.resolve(keypair.publicKey))
       )
-      if (found.record !== record) return yield* Effect.dieMessage("resolved another record")
-      publishes.push(publish)
-      resolves.push(resolve)
-      stored.push(report.storedOn)
+      keypair.wipe()
+      if (resolved.value.record !== text) return yield* Effect.dieMessage("the DHT resolved another record")
+      samples.publishMs.push(published.ms)
+      samples.publishDatagrams.push(published.datagrams)
+      samples.storedOn.push(published.value.storedOn)
+      samples.resolveMs.push(resolved.ms)
+      samples.resolveDatagrams.push(resolved.datagrams)
     }
-    yield* Effect.sync(() =>
-      console.log(
-        `${size} nodes: started in ${ms(startup)}; publish median ${ms(median(publishes))} ` +
-          `(max ${ms(Math.max(...publishes))}, stored on ${median(stored)}); ` +
-          `resolve median ${ms(median(resolves))} (max ${ms(Math.max(...resolves))})`
-      )
-    )
+    return {
+      nodes: network.nodes.length,
+      networkStartMs,
+      publishMs: summarize(samples.publishMs),
+      resolveMs: summarize(samples.resolveMs),
+      publishDatagrams: summarize(samples.publishDatagrams),
+      resolveDatagrams: summarize(samples.resolveDatagrams),
+      storedOn: summarize(samples.storedOn)
+    } satisfies DhtResult
   }))
-
-Effect.runPromise(Effect.forEach(sizes, bench, { discard: true })).catch((error) => {
-  console.error(error)
-  process.exitCode = 1
-})

@@ -1,14 +1,36 @@
 #!/usr/bin/env node
 /**
- * The `cclink` executable. `--version` answers without loading the command
- * tree; everything else loads it (one bundle chunk) and exits with its code.
+ * The `cclink` executable: a small loader. `--version` and `--help` answer
+ * at once (the help texts are rendered by @effect/cli at build time);
+ * everything else runs the command line's bundle through V8's code cache.
  */
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { loadCached } from "./codeCache.js"
+import { colours, stripAnsi } from "./style.js"
 import { VERSION } from "./version.js"
 
 const args = process.argv.slice(2)
+
+/** `--help` alone or after one subcommand name: the stored text, if there is one. */
+const storedHelp = (): string | undefined => {
+  const last = args[args.length - 1]
+  if (args.length > 2 || (last !== "--help" && last !== "-h")) return undefined
+  try {
+    const texts = JSON.parse(readFileSync(new URL("./help.json", import.meta.url), "utf8")) as Record<string, string>
+    return texts[args.length === 2 ? args[0]! : ""]
+  } catch {
+    return undefined
+  }
+}
+
+const help = storedHelp()
 if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`${VERSION}\n`)
+} else if (help !== undefined) {
+  process.stdout.write(`${colours(process.stdout) ? help : stripAnsi(help)}\n`)
 } else {
-  const { main } = await import("./main.js")
+  const bundle = fileURLToPath(new URL("./cclink.cjs", import.meta.url))
+  const { main } = loadCached<typeof import("./main.js")>(bundle, VERSION)
   process.exitCode = await main(process.argv)
 }

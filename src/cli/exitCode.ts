@@ -34,7 +34,6 @@ export const exitCodeOf = (error: CclinkError): number => {
     case "InvalidInput":
     case "PermissionError":
     case "FileError":
-    case "FileError":
       return ExitCode.Error
   }
 }

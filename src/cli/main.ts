@@ -5,7 +5,7 @@
  */
 import { Command, ValidationError } from "@effect/cli"
 import * as NodeContext from "@effect/platform-node/NodeContext"
-import { Cause, Effect, Exit, Fiber, Layer, Option } from "effect"
+import { Cause, Console, Effect, Exit, Fiber, Layer, Option } from "effect"
 import type { CclinkError } from "../domain/errors.js"
 import { ClaudeLauncher } from "../services/ClaudeLauncher.js"
 import { KeyStore } from "../services/KeyStore.js"
@@ -83,6 +83,24 @@ const conclude = (exit: Exit.Exit<unknown, unknown>): number => {
   report(`unexpected error: ${defect instanceof Error ? defect.message : String(defect)}`)
   if (process.env.CCLINK_DEBUG === "1") process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
   return ExitCode.Error
+}
+
+/** Subcommands whose help the build renders ahead of time (`""` is the root). */
+export const HELP_PATHS = ["", "publish", "pickup", "init", "whoami", "list", "revoke", "testnet"] as const
+
+/**
+ * @effect/cli's own help for `cclink <path> --help`, with its ANSI styles, as
+ * it would print it. The build stores these texts so `--help` answers without
+ * loading the command tree (src/cli/bin.ts).
+ */
+export const renderHelp = (path: string): Promise<string> => {
+  const lines: Array<string> = []
+  const argv = ["node", "cclink", ...(path === "" ? [] : [path]), "--help"]
+  return Effect.runPromise(
+    Console.consoleWith((console) =>
+      Console.withConsole(cli(argv), { ...console, log: (...args) => Effect.sync(() => lines.push(args.join(" "))) })
+    ).pipe(Effect.provide(ServicesLive))
+  ).then(() => lines.join("\n"))
 }
 
 /** Runs the CLI on `argv` (process.argv form) and resolves to the exit code. */

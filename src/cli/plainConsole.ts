@@ -4,11 +4,9 @@
  * strips them so scripts and logs read plain text.
  */
 import { Console, Effect } from "effect"
-import { colours } from "./style.js"
+import { colours, stripAnsi } from "./style.js"
 
-const ANSI = /\u001b\[[0-9;]*m/g
-
-const plain = (args: ReadonlyArray<unknown>) => args.map((arg) => typeof arg === "string" ? arg.replace(ANSI, "") : arg)
+const plain = (args: ReadonlyArray<unknown>) => args.map((arg) => typeof arg === "string" ? stripAnsi(arg) : arg)
 
 export const withPlainConsole = <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> => {
   const stdout = colours(process.stdout)

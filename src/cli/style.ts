@@ -17,3 +17,8 @@ export const cyan = style(36, 39)
 
 /** True when a person is watching stderr: spinners and prompts make sense. */
 export const isInteractive = (): boolean => process.stderr.isTTY === true && process.stdin.isTTY === true
+
+const ANSI = /\u001b\[[0-9;]*m/g
+
+/** The text without its ANSI styles. */
+export const stripAnsi = (text: string): string => text.replace(ANSI, "")

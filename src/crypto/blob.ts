@@ -7,7 +7,8 @@ import { Effect, Redacted } from "effect"
 import { DecryptionFailed } from "../domain/errors.js"
 import type { Keypair, PublicKey } from "../domain/keys.js"
 import { decrypt, encrypt } from "./age.js"
-import { defaultCosts, withDerivedKey } from "./kdf.js"
+import { defaultCosts } from "./argon2Costs.js"
+import { withDerivedKey } from "./kdf.js"
 import { ageIdentity, identityOf, recipientOf, recipientOfSecret } from "./x25519.js"
 
 /** Shared mode: only the holder of `recipient`'s seed can open it. */

@@ -9,12 +9,11 @@
 import { Effect, Redacted } from "effect"
 import { DecryptionFailed } from "../domain/errors.js"
 import { decrypt, encrypt } from "./age.js"
-import { type Argon2Costs, defaultCosts, withDerivedKey, withinBounds } from "./kdf.js"
+import { type Argon2Costs, defaultCosts, withinBounds } from "./argon2Costs.js"
+import { HEADER_LENGTH, isEnvelope, MAGIC, VERSION } from "./envelopeHeader.js"
+import { withDerivedKey } from "./kdf.js"
 import { ageIdentity, recipientOfSecret } from "./x25519.js"
 
-const MAGIC = new TextEncoder().encode("CCLINKEK")
-const VERSION = 0x01
-const HEADER_LENGTH = 53
 const INFO = "cclink-key-v1"
 
 /**
@@ -23,10 +22,6 @@ const INFO = "cclink-key-v1"
  * bytes to forge, and the user can do nothing different either way.
  */
 const failed = () => new DecryptionFailed({ hint: "wrong passphrase or damaged key file." })
-
-/** Tells the envelope from the plaintext hex encoding by its first 8 bytes. */
-export const isEnvelope = (bytes: Uint8Array): boolean =>
-  bytes.length >= MAGIC.length && MAGIC.every((byte, i) => bytes[i] === byte)
 
 /**
  * Seals a 32-byte seed under a passphrase with a fresh salt. `costs` exists

@@ -7,34 +7,9 @@ import { hkdf } from "@noble/hashes/hkdf.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { Effect, Redacted } from "effect"
 import { argon2id } from "hash-wasm"
-
-export interface Argon2Costs {
-  readonly memoryKiB: number
-  readonly iterations: number
-  readonly parallelism: number
-}
-
-/** What cclink writes, and the fixed costs of PIN mode (spec sections 2 and 5). */
-export const defaultCosts: Argon2Costs = { memoryKiB: 65536, iterations: 3, parallelism: 1 }
+import type { Argon2Costs } from "./argon2Costs.js"
 
 export type KdfInfo = "cclink-pin-v1" | "cclink-key-v1"
-
-/**
- * Costs that Argon2 accepts and that cannot exhaust the machine. Costs read
- * from a key file are untrusted: hash-wasm cannot allocate 2 GiB at all, and
- * 1 GiB (16 times the default) with at most 64 passes bounds the work a
- * damaged header can cause.
- */
-export const withinBounds = ({ iterations, memoryKiB, parallelism }: Argon2Costs): boolean =>
-  Number.isInteger(memoryKiB) &&
-  Number.isInteger(iterations) &&
-  Number.isInteger(parallelism) &&
-  parallelism >= 1 &&
-  parallelism <= 64 &&
-  iterations >= 1 &&
-  iterations <= 64 &&
-  memoryKiB >= 8 * parallelism &&
-  memoryKiB <= 1024 * 1024
 
 /**
  * `HKDF-SHA256(salt = none, ikm = Argon2id(secret, salt, costs), info)`, 32 bytes.

@@ -15,8 +15,10 @@ import type { Dht, DhtOptions, DhtProgress, PublishReport, ResolvedPacket } from
 
 type Service = Dht["Type"]
 
+type Name = "DHT" | "relays"
+
 interface Side<A, E> {
-  readonly side: "DHT" | "relays"
+  readonly side: Name
   readonly result: Either.Either<A, E>
 }
 
@@ -30,7 +32,7 @@ const both = <A, E>(dht: Effect.Effect<A, E>, relays: Effect.Effect<A, E>) =>
   )
 
 interface Failure<E> {
-  readonly side: Side<unknown, E>["side"]
+  readonly side: Name
   readonly error: E
 }
 

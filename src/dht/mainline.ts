@@ -41,24 +41,26 @@ const openNode = (bootstrap: ReadonlyArray<Contact>, stateDir: string | undefine
         // routing table of its own beyond what its lookups learn, and should not announce itself.
         const node = new DHT({ bootstrap: false, verify })
         // Cached nodes join the bootstrap list: queried in parallel with it, a dead one only costs its own timeout.
-        node._rpc.bootstrap = [...bootstrap, ...cached.filter((node) => !key.includes(formatContact(node)))]
+        node._rpc.bootstrap = [...bootstrap, ...cached.filter((contact) => !key.includes(formatContact(contact)))]
         node.on("error", log("error"))
         node.on("warning", log("warning"))
         return node
       }),
       (node) =>
         Effect.gen(function*() {
-          if (stateDir !== undefined) yield* RoutingCache.save(stateDir, key, recentNodes(node))
+          if (stateDir !== undefined) yield* RoutingCache.save(stateDir, key, recentNodes(node, key))
           yield* Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))
         })
     )
   })
 
-const recentNodes = (node: DHT): ReadonlyArray<Contact> =>
+/** The nodes heard from most recently, other than the bootstrap nodes (known anyway). */
+const recentNodes = (node: DHT, bootstrap: ReadonlyArray<string>): ReadonlyArray<Contact> =>
   node.nodes.toArray()
     .sort((a, b) => (b.seen ?? 0) - (a.seen ?? 0))
-    .slice(0, RoutingCache.MAX_CACHED_NODES)
     .map(({ host, port }) => ({ host, port }))
+    .filter((contact) => !bootstrap.includes(formatContact(contact)))
+    .slice(0, RoutingCache.MAX_CACHED_NODES)
 
 const nowMicros = Clock.currentTimeNanos.pipe(Effect.map((nanos) => Number(nanos / 1000n)))
 
@@ -88,14 +90,14 @@ export const make = Effect.gen(function*() {
     )
 
   /** Resolve, sign with a seq above everything seen, store with CAS on what was seen. */
-  const put = (keypair: Keypair, v: Uint8Array, options: DhtOptions | undefined) =>
+  const put = (what: string, keypair: Keypair, v: Uint8Array, options: DhtOptions | undefined) =>
     Effect.gen(function*() {
       const found = yield* find(keypair.publicKey, options)
       const newestSeq = Option.map(found.newest, (packet) => packet.seq)
       // A clock behind the network's newest packet must not lose the publish.
       const seq = Math.max(yield* nowMicros, Option.getOrElse(newestSeq, () => -1) + 1)
       const packet = yield* sign(keypair, seq, v)
-      const result = yield* store(yield* node, found.closest, packet, newestSeq); console.log("DBG", found.closest.length, found.contacted, found.answers, JSON.stringify(result))
+      const result = yield* store(yield* node, found.closest, packet, newestSeq)
       if (result.stored === 0) {
         return yield* new NetworkError({
           reason: result.superseded > 0
@@ -104,7 +106,7 @@ export const make = Effect.gen(function*() {
         })
       }
       return { seq, storedOn: result.stored, contacted: result.asked } satisfies PublishReport
-    }).pipe(withDeadline("Publishing"))
+    }).pipe(withDeadline(what))
 
   const publish = Effect.fn("Mainline.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
     const v = encodeDnsMessage(keypair.publicKey, record)
@@ -113,12 +115,12 @@ export const make = Effect.gen(function*() {
         reason: `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
       })
     }
-    return yield* put(keypair, v, options)
+    return yield* put("Publishing", keypair, v, options)
   })
 
   const revoke = Effect.fn("Mainline.revoke")(function*(keypair: Keypair, options?: DhtOptions) {
     // The empty message always fits; only a key whose own newest seq is already 2^53 - 1 could fail to sign.
-    return yield* put(keypair, encodeDnsMessage(keypair.publicKey, null), options).pipe(
+    return yield* put("Revoking", keypair, encodeDnsMessage(keypair.publicKey, null), options).pipe(
       Effect.catchTag("InvalidInput", (error) => Effect.die(error))
     )
   })

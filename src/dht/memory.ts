@@ -29,6 +29,7 @@ const stored = (packet: SignedPacket): PublishReport => ({ seq: packet.seq, stor
 const progress = (options: DhtOptions | undefined, answers: number) =>
   Effect.sync(() => options?.onProgress?.({ contacted: 1, answers }))
 
+/** Over a store the test owns, to read or tamper with; `layer` when a fresh one will do. */
 export const make = (store: Store): Dht["Type"] => {
   /** Signs and stores in one step, so two concurrent publishes cannot pick the same seq. */
   const put = (keypair: Keypair, v: Uint8Array) =>

@@ -166,15 +166,21 @@ const troubles = (results: ReadonlyArray<Result<Answer | Outcome>>): ReadonlyArr
 
 const isStored = (result: Result<Outcome>) => Either.isRight(result) && result.right._tag === "Stored"
 
-/** Relay base URLs without trailing slashes; anything but a plain http(s) URL is refused. */
+/**
+ * Relay base URLs without trailing slashes. Anything but a plain http(s) URL
+ * is refused: a query or fragment would break the `/<z32>` path, and
+ * credentials would be printed in every error naming the relay.
+ */
 const parseRelays = (relays: ReadonlyArray<string>): Either.Either<ReadonlyArray<string>, InvalidInput> =>
-  Either.all(relays.map((relay) => {
+  Either.all(relays.map((relay, index) => {
     const text = relay.trim().replace(/\/+$/, "")
     const url = URL.canParse(text) ? new URL(text) : undefined
-    return url !== undefined && ["http:", "https:"].includes(url.protocol) && url.search === "" && url.hash === ""
+    const plain = url !== undefined && ["http:", "https:"].includes(url.protocol) &&
+      url.search === "" && url.hash === "" && url.username === "" && url.password === ""
+    return plain
       ? Either.right(text)
       : Either.left(
-        new InvalidInput({ reason: `Invalid relay URL "${relay}": expected http(s)://host[:port][/path].` })
+        new InvalidInput({ reason: `Relay URL #${index + 1} is not valid: expected http(s)://host[:port][/path].` })
       )
   }))
 

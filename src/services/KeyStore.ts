@@ -6,8 +6,8 @@
 import { homedir } from "node:os"
 import { join, resolve } from "node:path"
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
-import { isEnvelope, openSeed, sealSeed } from "../crypto/envelope.js"
-import { type Argon2Costs, defaultCosts } from "../crypto/kdf.js"
+import { isEnvelope } from "../crypto/envelopeHeader.js"
+import { type Argon2Costs, defaultCosts } from "../crypto/argon2Costs.js"
 import {
   type DecryptionFailed,
   type Declined,
@@ -62,7 +62,7 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
       const unlockEnvelope = (bytes: Uint8Array, sources: SecretSources) =>
         Effect.acquireUseRelease(
           passphrase.get({ ...sources, kind: "passphrase", creating: false }),
-          (secret) => openSeed(bytes, secret),
+          (secret) => Effect.flatMap(envelope, ({ openSeed }) => openSeed(bytes, secret)),
           (secret) => Effect.sync(() => Redacted.unsafeWipe(secret))
         )
 
@@ -95,10 +95,12 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
 
       const save = Effect.fn("KeyStore.save")(function*(keypair: Keypair, options: SaveOptions) {
         if (!options.overwrite && (yield* exists)) return yield* alreadyExists
-        const contents = options.passphrase === undefined
+        const { passphrase } = options
+        const contents = passphrase === undefined
           ? encodeSeedHex(keypair.seed())
-          : yield* checkNewPassphrase(options.passphrase).pipe(
-            Effect.zipRight(sealSeed(keypair.seed(), options.passphrase, costs))
+          : yield* checkNewPassphrase(passphrase).pipe(
+            Effect.zipRight(envelope),
+            Effect.flatMap(({ sealSeed }) => sealSeed(keypair.seed(), passphrase, costs))
           )
         yield* writeSecretFile(path, contents, { what: "key file", overwrite: options.overwrite }).pipe(
           // Lost a race with another writer: the key that appeared meanwhile is kept.
@@ -123,6 +125,9 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
     })
   )
 }
+
+/** The envelope's ciphers (age, Argon2) load only for envelope key files: `whoami` on a plaintext key stays fast. */
+const envelope = Effect.promise(() => import("../crypto/envelope.js"))
 
 /** A plaintext key is 64 bytes and an envelope about 300: anything far larger is not a key. */
 const MAX_KEY_FILE_BYTES = 4096

@@ -1,7 +1,8 @@
 import { it } from "@effect/vitest"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
-import { type Argon2Costs, defaultCosts, deriveKey, withinBounds } from "../../src/crypto/kdf.js"
+import { type Argon2Costs, defaultCosts, withinBounds } from "../../src/crypto/argon2Costs.js"
+import { deriveKey } from "../../src/crypto/kdf.js"
 import { referenceKey } from "./peers.js"
 
 const utf8 = (text: string) => new TextEncoder().encode(text)

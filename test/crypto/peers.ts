@@ -8,7 +8,7 @@ import { hkdfSync } from "node:crypto"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import type { Argon2Costs } from "../../src/crypto/kdf.js"
+import type { Argon2Costs } from "../../src/crypto/argon2Costs.js"
 
 const run = (command: string, args: ReadonlyArray<string>, input: Uint8Array | string = ""): Buffer => {
   const result = spawnSync(command, args, { input, env: { ...process.env, LC_ALL: "C" } })

@@ -187,6 +187,9 @@ describe("relays that lie", () => {
       // The silent relay only wastes half the deadline on the read; the stores still reach the honest relay.
       expect(yield* client.publish(other, recordText("p"))).toMatchObject({ storedOn: 2, contacted: 2 })
       expect(Either.isRight(fromBytes(other.publicKey, relay.stored(other.publicKey)!))).toBe(true)
+      // Alone, it is a NetworkError at the deadline.
+      const error = yield* Effect.flip((yield* relayClient([silent], "1 second")).resolve(other.publicKey))
+      expect(error.message).toBe(`Network error: no relay answered: relay ${silent} did not answer within 1s.`)
     }))
 })
 
@@ -245,11 +248,16 @@ describe("unreachable relays", () => {
 })
 
 describe("relay configuration", () => {
-  for (const relays of [[], ["ftp://relay.example"], ["relay.example"], ["http://relay.example/?x=1"]]) {
+  const refused = [[], ["ftp://relay.example"], ["relay.example"], ["http://relay.example/?x=1"], [
+    "https://relay.example",
+    "https://user:s3cret@relay.example"
+  ]]
+  for (const relays of refused) {
     it.effect(`refuses ${JSON.stringify(relays)} when the layer is built`, () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(Relays.make.pipe(Effect.provideService(DhtConfig, settings({ relays }))))
         expect(error._tag).toBe("InvalidInput")
+        expect(error.message).not.toContain("s3cret")
       }))
   }
 })

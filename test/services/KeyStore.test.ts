@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { afterAll, describe, expect } from "vitest"
-import type { Argon2Costs } from "../../src/crypto/kdf.js"
+import type { Argon2Costs } from "../../src/crypto/argon2Costs.js"
 import { Keypair, toDisplay, toZ32 } from "../../src/domain/keys.js"
 import { EnvelopeCosts, KeyStore } from "../../src/services/KeyStore.js"
 import { Passphrase, type SecretKind } from "../../src/services/Passphrase.js"

@@ -1,0 +1,36 @@
+/**
+ * Peak resident memory of `cclink pickup --no-launch` with a passphrase key
+ * and a PIN (two Argon2id derivations of 64 MiB each), against `node -e 0`,
+ * side by side. Each process reports its own high-water mark (`VmHWM`, what
+ * `/usr/bin/time -f %M` reads from the kernel) as it exits, through a module
+ * preloaded with `--import`, so no extra tool is needed.
+ */
+import { Effect } from "effect"
+import type { Testnet } from "../src/dht/testnet.js"
+import { environment, node } from "./cli.js"
+import { machines, pickup, publish } from "./handoff.js"
+import { type Comparison, sideBySide } from "./sideBySide.js"
+
+/** Kilobytes, as the kernel counts them. */
+export type MemoryResult = Comparison
+
+const REPORT_PEAK = "data:text/javascript," + encodeURIComponent(
+  `import { readFileSync, writeSync } from "node:fs"
+process.on("exit", () => writeSync(3, /VmHWM:\\s*(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]))`
+)
+
+const peakKiB = (finished: { readonly fd3: string }) => {
+  const kib = Number(finished.fd3)
+  return kib > 0 ? Effect.succeed(kib) : Effect.dieMessage("a process reported no peak memory")
+}
+
+export const measure = (network: Testnet, runs: number): Effect.Effect<MemoryResult> =>
+  Effect.scoped(Effect.gen(function*() {
+    const m = yield* machines(network, "passphrase")
+    const { sessionId } = yield* publish(m)
+    return yield* sideBySide(
+      runs,
+      Effect.flatMap(pickup(m, sessionId, ["--import", REPORT_PEAK]), peakKiB),
+      Effect.flatMap(node(["--import", REPORT_PEAK, "-e", "0"], { env: environment({}) }), peakKiB)
+    )
+  }))

@@ -1,0 +1,155 @@
+/**
+ * The benchmark's report: the figures, the machine they came from and the
+ * bounds checked; printed as Markdown tables (readable in a terminal, pasted
+ * as is into docs/benchmarks.md) and written as JSON.
+ */
+import { renameSync, writeFileSync } from "node:fs"
+import { arch, cpus, loadavg, release, totalmem, type } from "node:os"
+import type { Argon2Result } from "./argon2.js"
+import { BOUND_NETWORK, type BoundCheck, megabytes } from "./bounds.js"
+import type { DhtResult } from "./dht.js"
+import type { HandoffResult } from "./handoff.js"
+import type { StartupResult } from "./startup.js"
+import type { Comparison } from "./sideBySide.js"
+import type { Summary } from "./stats.js"
+
+export interface Measurements {
+  readonly startup: ReadonlyArray<StartupResult>
+  readonly argon2: Argon2Result
+  readonly dht: ReadonlyArray<DhtResult>
+  readonly handoff: { readonly nodes: number; readonly results: ReadonlyArray<HandoffResult> }
+  readonly memory: { readonly nodes: number; readonly peakKiB: Comparison }
+}
+
+export interface Machine {
+  readonly cpu: string
+  readonly cores: number
+  readonly memoryGB: number
+  readonly os: string
+  readonly node: string
+  /** One-minute load average when the run began: above the core count, other work shared the machine. */
+  readonly load: number
+}
+
+export interface Report extends Measurements {
+  readonly mode: "full" | "quick"
+  readonly date: string
+  /** Seconds the whole run took. */
+  readonly seconds: number
+  readonly machine: Machine
+  readonly bounds: ReadonlyArray<BoundCheck>
+}
+
+export const machine = (): Machine => ({
+  cpu: cpus()[0]?.model.trim() ?? "unknown",
+  cores: cpus().length,
+  memoryGB: Math.round(totalmem() / 1e9),
+  os: `${type()} ${release()} ${arch()}`,
+  node: process.version,
+  load: Number(loadavg()[0]!.toFixed(2))
+})
+
+/** JSON written beside and renamed, so a crash never leaves half a report. */
+export const write = (report: Report, path: string) => {
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(report, null, 2)}\n`)
+  renameSync(`${path}.tmp`, path)
+}
+
+const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0))
+const x = (value: number) => `${value.toFixed(2)}x`
+const mb = (kib: number) => megabytes(kib).toFixed(1)
+const p50p95 = (s: Summary, format: (value: number) => string = ms) => `${format(s.median)} / ${format(s.p95)}`
+
+const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) =>
+  [
+    `| ${header.join(" | ")} |`,
+    `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`,
+    ...rows.map((row) => `| ${row.join(" | ")} |`)
+  ].join("\n")
+
+const status = (check: BoundCheck) =>
+  check.status === "pass" ? "pass" : check.status === "fail" ? "**FAIL**" : "not measured"
+
+const value = (check: BoundCheck) =>
+  check.value === null
+    ? "-"
+    : check.unit === "x"
+    ? x(check.value)
+    : check.unit === "MB"
+    ? `${check.value.toFixed(1)} MB`
+    : `${ms(check.value)} ms`
+
+const limit = (check: BoundCheck) => (check.unit === "x" ? `<= ${check.limit}x` : `<= ${check.limit} ${check.unit}`)
+
+/** The figures as Markdown: machine, one table per measurement, then the bounds. */
+export const render = (report: Report): string => {
+  const { machine: m } = report
+  const runs = (s: Summary) => `${s.n} runs`
+  return [
+    `${report.mode === "quick" ? "Quick run" : "Full run"} of ${report.date.slice(0, 10)}, ${report.seconds.toFixed(0)} s: ` +
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}, load average ${m.load} at start.`,
+    "",
+    `### Start-up (ms, p50 / p95, ${runs(report.startup[0]!.candidate)} each, interleaved)`,
+    "",
+    table(
+      ["command", "cclink", "`node -e 0`", "ratio of medians"],
+      report.startup.map((r) => [`\`${r.command}\``, p50p95(r.candidate), p50p95(r.baseline), x(r.ratio)])
+    ),
+    "",
+    `### Argon2id, one derivation at 64 MiB, t=3, p=1 (ms, p50 / p95, ${runs(report.argon2.candidate)} each, interleaved)`,
+    "",
+    table(
+      ["", "cclink (hash-wasm, in a fresh process)", "`argon2` binary (whole process)", "ratio of medians"],
+      [["derivation", p50p95(report.argon2.candidate), p50p95(report.argon2.baseline), x(report.argon2.ratio)]]
+    ),
+    "",
+    `### DHT, in-process, fresh client per operation (ms and datagrams sent, p50 / p95, ${
+      runs(report.dht[0]!.publishMs)
+    } per size)`,
+    "",
+    table(
+      ["nodes", "log2 N", "publish ms", "resolve ms", "datagrams per publish", "datagrams per resolve", "stored on", "network start"],
+      report.dht.map((r) => [
+        String(r.nodes),
+        Math.log2(r.nodes).toFixed(1),
+        p50p95(r.publishMs),
+        p50p95(r.resolveMs),
+        p50p95(r.publishDatagrams, String),
+        p50p95(r.resolveDatagrams, String),
+        String(r.storedOn.median),
+        `${(r.networkStartMs / 1000).toFixed(1)} s`
+      ])
+    ),
+    "",
+    `### Handoff, \`cclink publish\` then \`cclink pickup --no-launch\` as subprocesses, ${report.handoff.nodes} nodes (ms, p50 / p95, ${
+      runs(report.handoff.results[0]!.totalMs)
+    } each)`,
+    "",
+    table(
+      ["key", "publish", "pickup", "total"],
+      report.handoff.results.map((r) => [r.key, p50p95(r.publishMs), p50p95(r.pickupMs), p50p95(r.totalMs)])
+    ),
+    "",
+    `### Peak resident memory (MB, p50 / p95, ${runs(report.memory.peakKiB.candidate)} each, interleaved)`,
+    "",
+    table(
+      ["", "`cclink pickup --no-launch`, passphrase key + PIN", "`node -e 0`", "ratio of medians"],
+      [[
+        "VmHWM",
+        p50p95(report.memory.peakKiB.candidate, mb),
+        p50p95(report.memory.peakKiB.baseline, mb),
+        x(report.memory.peakKiB.ratio)
+      ]]
+    ),
+    "",
+    "### Bounds",
+    "",
+    table(
+      ["bound", "limit", "measured", "status"],
+      report.bounds.map((check) => [check.name, limit(check), value(check), status(check)])
+    ),
+    ...(report.mode === "quick"
+      ? ["", `The ${BOUND_NETWORK}-node bounds are checked by the full run (\`npm run bench\`).`]
+      : [])
+  ].join("\n")
+}

@@ -1,0 +1,10 @@
+// Build step: renders every command's --help with @effect/cli into
+// dist/help.json, so `cclink --help` prints it without loading the command
+// tree. The text is exactly what @effect/cli prints (test/cli checks this).
+import { writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
+
+const { HELP_PATHS, renderHelp } = createRequire(import.meta.url)("../dist/cclink.cjs")
+const texts = {}
+for (const path of HELP_PATHS) texts[path] = await renderHelp(path)
+writeFileSync(new URL("../dist/help.json", import.meta.url), JSON.stringify(texts))

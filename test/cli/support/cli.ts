@@ -1,0 +1,114 @@
+/**
+ * The built CLI as a subprocess: `node dist/cli.js ...` with an environment
+ * built from nothing (so the developer's HOME, CCLINK_* or CLAUDE_* never leak
+ * in), stdin and any extra descriptors as real pipes, and every result checked
+ * for what must never be printed: stack traces, ANSI escapes in a pipe, and
+ * the secrets the test registered.
+ */
+import { spawn } from "node:child_process"
+import { expect, inject } from "vitest"
+
+/** The bundle `npx tsup` built for this run (see build.ts). */
+export const CLI = inject("cclinkCli")
+
+export interface RunOptions {
+  /** The whole environment of the process: nothing else is inherited. */
+  readonly env: Readonly<Record<string, string>>
+  readonly cwd?: string
+  /** Written to stdin, which is then closed (stdin is closed at once without it). */
+  readonly input?: string
+  /** Texts the CLI reads from descriptors 3, 4, ...: each one a real pipe. */
+  readonly fds?: ReadonlyArray<string>
+  /** Only so a hung command fails its test instead of the whole suite: generous. */
+  readonly deadlineMs?: number
+}
+
+export interface RunResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+  /** Wall time, for the benchmark note; tests do not assert on it. */
+  readonly ms: number
+}
+
+const secrets = new Set<string>()
+
+/** A value that must never appear in any output of any command (seeds, PINs, passphrases). */
+export const registerSecret = (secret: string): string => {
+  secrets.add(secret)
+  return secret
+}
+
+/** Lines a Node stack trace or an uncaught error prints. */
+const STACK_LINE = /^\s+at .+/m
+const ERROR_LINE = /^(\w*Error|Uncaught|node:internal)\b/m
+
+/** What every output of the CLI must satisfy, whatever the command did. */
+export const expectClean = (text: string, where: string) => {
+  expect(text, `${where}: a stack trace`).not.toMatch(STACK_LINE)
+  expect(text, `${where}: an uncaught error`).not.toMatch(ERROR_LINE)
+  for (const secret of secrets) {
+    expect(text.toLowerCase().includes(secret.toLowerCase()), `${where}: a registered secret leaked`).toBe(false)
+  }
+}
+
+export const run = (args: ReadonlyArray<string>, options: RunOptions): Promise<RunResult> =>
+  new Promise((resolve, reject) => {
+    const started = Date.now()
+    const extra = options.fds ?? []
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? options.env.HOME,
+      env: options.env,
+      stdio: ["pipe", "pipe", "pipe", ...extra.map(() => "pipe" as const)]
+    })
+    const stdout: Array<Buffer> = []
+    const stderr: Array<Buffer> = []
+    child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk))
+    child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk))
+    // A command that exits without reading its input closes the pipe under us: not an error of the test.
+    child.stdin!.on("error", () => {})
+    child.stdin!.end(options.input ?? "")
+    extra.forEach((text, i) => {
+      const pipe = child.stdio[3 + i] as NodeJS.WritableStream & { on: (e: string, f: () => void) => void }
+      pipe.on("error", () => {})
+      pipe.end(text)
+    })
+    const deadline = setTimeout(() => {
+      child.kill("SIGKILL")
+      reject(new Error(`cclink ${args.join(" ")} still running after ${options.deadlineMs ?? 60_000} ms`))
+    }, options.deadlineMs ?? 60_000)
+    child.once("error", reject)
+    child.once("close", (code, signal) => {
+      clearTimeout(deadline)
+      const result = {
+        code: code ?? 128 + (signal === null ? 0 : 1),
+        stdout: Buffer.concat(stdout).toString("utf8"),
+        stderr: Buffer.concat(stderr).toString("utf8"),
+        ms: Date.now() - started
+      }
+      const label = `cclink ${args.join(" ")}`
+      try {
+        expectClean(result.stdout, `${label} stdout`)
+        expectClean(result.stderr, `${label} stderr`)
+        // Never a terminal here, so never colour.
+        expect(result.stdout + result.stderr, `${label}: ANSI escapes in a pipe`).not.toContain("\u001b")
+        resolve(result)
+      } catch (error) {
+        reject(error)
+      }
+    })
+  })
+
+/** The one JSON object a `--json` command prints: stdout holds it alone, stderr nothing. */
+export const jsonOf = (result: RunResult): Record<string, unknown> => {
+  expect(result.stderr).toBe("")
+  const lines = result.stdout.trimEnd().split("\n")
+  expect(lines).toHaveLength(1)
+  const value: unknown = JSON.parse(lines[0]!)
+  expect(typeof value === "object" && value !== null && !Array.isArray(value)).toBe(true)
+  return value as Record<string, unknown>
+}
+
+/** One line of stderr after the `cclink:` prefix and its continuation indent, for comparing messages. */
+export const errorText = (result: RunResult): string =>
+  result.stderr.replace(/^cclink: /, "").replace(/\n {2}/g, "\n").trim()
