@@ -1,4 +1,4 @@
-import { defineConfig } from "tsup"
+import { defineConfig, type Options } from "tsup"
 
 // The command line ships as a small ESM loader (dist/cli.js) and one minified
 // CommonJS bundle (dist/cclink.cjs). Loading hundreds of modules from
@@ -7,7 +7,7 @@ import { defineConfig } from "tsup"
 // that. The network and crypto code sits behind dynamic imports, which
 // esbuild turns into lazily initialised modules: commands that do not touch
 // the DHT never evaluate it.
-const common = {
+const common: Options = {
   platform: "node",
   target: "node20",
   outDir: "dist",
@@ -15,7 +15,7 @@ const common = {
   sourcemap: false,
   clean: false,
   noExternal: [/.*/]
-} as const
+}
 
 export default defineConfig([
   { ...common, entry: { cli: "src/cli/bin.ts" }, format: ["esm"] },

@@ -4,8 +4,6 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     exclude: ["test/hostile/**"],
-    // Builds the CLI that the end-to-end tests (test/cli) run, once per run.
-    globalSetup: ["test/cli/support/build.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Argon2id at 64 MiB and DHT networks of hundreds of UDP sockets share two cores.

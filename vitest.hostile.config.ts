@@ -9,8 +9,8 @@ import { defineConfig } from "vitest/config"
 export default defineConfig({
   test: {
     include: ["test/hostile/**/*.test.ts"],
-    // dist/cli.js rebuilt when older than src/ (the fault tests run the built CLI); figures merged at the end.
-    globalSetup: ["test/cli/support/build.ts", "test/hostile/support/figuresSetup.ts"],
+    // Each file records its figures; the global teardown merges them into test/hostile/figures.json.
+    globalSetup: ["test/hostile/support/figuresSetup.ts"],
     testTimeout: 300_000,
     hookTimeout: 120_000,
     // Two cores: at most two test files at once, each with its own process.

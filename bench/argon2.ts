@@ -9,7 +9,12 @@
  * next to the derivation's hundreds. Both allocate and touch their 64 MiB
  * afresh; deriving repeatedly in this process would reuse WebAssembly memory
  * already grown and flatter cclink.
+ *
+ * Before measuring, cclink's key is checked to be HKDF of the binary's
+ * Argon2id output: the same work, not merely the same flags.
  */
+import { hkdf } from "@noble/hashes/hkdf.js"
+import { sha256 } from "@noble/hashes/sha2.js"
 import { Effect } from "effect"
 import { fileURLToPath } from "node:url"
 import { defaultCosts } from "../src/crypto/argon2Costs.js"
@@ -21,6 +26,7 @@ import { type Comparison, sideBySide } from "./sideBySide.js"
 export type Argon2Result = Comparison
 
 const SALT = "cclink-bench-salt"
+const PIN_INFO = new TextEncoder().encode("cclink-pin-v1")
 const ROOT = fileURLToPath(new URL("..", import.meta.url))
 const DERIVE = fileURLToPath(new URL("derive.ts", import.meta.url))
 
@@ -42,16 +48,27 @@ const referenceArgs = [
 export const measure = (runs: number): Effect.Effect<Argon2Result> => {
   const env = environment({})
   const ours = node(["--import", "tsx", DERIVE, PIN, SALT], { env, cwd: ROOT }).pipe(
-    Effect.map((finished) => Number(finished.fd3)),
-    Effect.filterOrDieMessage((ms) => ms > 0, "bench/derive.ts reported no time")
+    Effect.filterOrDieMessage((finished) => Number(finished.fd3) > 0, "bench/derive.ts reported no time")
   )
-  const reference = Effect.map(
+  const reference = Effect.filterOrDieMessage(
+    run("argon2", referenceArgs, { env, stdin: PIN }),
+    (finished) => /^[0-9a-f]{64}$/.test(finished.stdout.trim()),
+    "argon2 printed no 32-byte hash"
+  )
+  const sameKey = Effect.zip(ours, reference).pipe(
     Effect.filterOrDieMessage(
-      run("argon2", referenceArgs, { env, stdin: PIN }),
-      (finished) => /^[0-9a-f]{64}$/.test(finished.stdout.trim()),
-      "argon2 printed no 32-byte hash"
-    ),
-    (finished) => finished.ms
+      ([cclink, argon2]) =>
+        cclink.stdout.trim() ===
+          Buffer.from(hkdf(sha256, Buffer.from(argon2.stdout.trim(), "hex"), undefined, PIN_INFO, 32)).toString("hex"),
+      "cclink's PIN key is not HKDF of the argon2 binary's output: the parameters differ"
+    )
   )
-  return sideBySide(runs, ours, reference)
+  return Effect.zipRight(
+    sameKey,
+    sideBySide(
+      runs,
+      Effect.map(ours, (finished) => Number(finished.fd3)),
+      Effect.map(reference, (finished) => finished.ms)
+    )
+  )
 }

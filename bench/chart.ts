@@ -1,7 +1,7 @@
 /**
  * docs/benchmarks-latency.svg: publish and resolve latency (p50 solid, p95
- * dashed) against network size on a log-scale axis, with the 500-node bounds
- * and, for comparison, a curve growing like log N. Drawn from a report;
+ * dashed) against network size on a log-scale axis, with the p50 bounds of
+ * the 500-node network and, for comparison, a curve growing like log N. Drawn from a report;
  * run alone it redraws the chart from bench/report.json:
  *
  *   node --import tsx bench/chart.ts
@@ -14,9 +14,11 @@ import type { Report } from "./report.js"
 export const CHART = fileURLToPath(new URL("../docs/benchmarks-latency.svg", import.meta.url))
 const REPORT = fileURLToPath(new URL("report.json", import.meta.url))
 
-const WIDTH = 720
+const WIDTH = 900
 const HEIGHT = 420
-const PLOT = { left: 64, right: WIDTH - 24, top: 48, bottom: HEIGHT - 56 }
+const PLOT = { left: 64, right: 620, top: 48, bottom: HEIGHT - 56 }
+/** The legend sits right of the plot, where no line can run under it. */
+const LEGEND = { left: PLOT.right + 24, top: PLOT.top + 8 }
 const PUBLISH = "#d95f02"
 const RESOLVE = "#1b9e77"
 
@@ -27,8 +29,12 @@ const step = (max: number) => {
   return [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw)!
 }
 
-const polyline = (points: ReadonlyArray<readonly [number, number]>, color: string, dashed: boolean) =>
-  `<polyline fill="none" stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""} points="${
+const P95 = "6 4"
+const LOG_CURVE = "2 3"
+const dash = (pattern: string | undefined) => (pattern === undefined ? "" : ` stroke-dasharray="${pattern}"`)
+
+const polyline = (points: ReadonlyArray<readonly [number, number]>, color: string, pattern?: string) =>
+  `<polyline fill="none" stroke="${color}" stroke-width="2"${dash(pattern)} points="${
     points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")
   }"/>` +
   points.map(([px, py]) => `<circle cx="${px.toFixed(1)}" cy="${py.toFixed(1)}" r="3" fill="${color}"/>`).join("")
@@ -60,23 +66,23 @@ export const render = (report: Report): string => {
   )
   const bound = (ms: number, color: string, label: string) =>
     sizes.includes(BOUND_NETWORK)
-      ? `<line x1="${xOf(BOUND_NETWORK) - 18}" x2="${xOf(BOUND_NETWORK) + 18}" y1="${yOf(ms)}" y2="${yOf(ms)}" ` +
-        `stroke="${color}" stroke-width="3"/>` +
-        `<text x="${xOf(BOUND_NETWORK) + 22}" y="${yOf(ms) + 4}" fill="${color}">${label}</text>`
+      ? `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${yOf(ms)}" y2="${yOf(ms)}" stroke="${color}" ` +
+        `stroke-width="1" stroke-dasharray="1 3"/>` +
+        `<text x="${PLOT.right - 4}" y="${yOf(ms) - 5}" text-anchor="end" fill="${color}">${label}</text>`
       : ""
   const legend = [
-    [PUBLISH, false, "publish p50"],
-    [PUBLISH, true, "publish p95"],
-    [RESOLVE, false, "resolve p50"],
-    [RESOLVE, true, "resolve p95"],
-    ["#999", true, "log N, from resolve p50 at the smallest size"]
+    [PUBLISH, undefined, "publish p50"],
+    [PUBLISH, P95, "publish p95"],
+    [RESOLVE, undefined, "resolve p50"],
+    [RESOLVE, P95, "resolve p95"],
+    ["#999", LOG_CURVE, "log N, from the smallest resolve p50"]
   ] as const
 
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" ` +
     `font-family="sans-serif" font-size="12" fill="#333">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
-    `<text x="${WIDTH / 2}" y="24" text-anchor="middle" font-size="15">` +
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="24" text-anchor="middle" font-size="15">` +
     `cclink DHT latency against network size (${report.date.slice(0, 10)}, ${report.machine.cores} cores)</text>`,
     ...grid,
     ...ticks,
@@ -84,19 +90,19 @@ export const render = (report: Report): string => {
     `<line x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#333"/>`,
     `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 16}" text-anchor="middle">network size (nodes, log scale)</text>`,
     `<text transform="translate(16 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle">latency (ms)</text>`,
-    `<polyline fill="none" stroke="#999" stroke-width="1.5" stroke-dasharray="2 3" points="${
+    `<polyline fill="none" stroke="#999" stroke-width="1.5"${dash(LOG_CURVE)} points="${
       logCurve.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")
     }"/>`,
-    polyline(series((row) => row.publishMs.median), PUBLISH, false),
-    polyline(series((row) => row.publishMs.p95), PUBLISH, true),
-    polyline(series((row) => row.resolveMs.median), RESOLVE, false),
-    polyline(series((row) => row.resolveMs.p95), RESOLVE, true),
-    bound(PUBLISH_P50_MS, PUBLISH, "publish p50 bound"),
-    bound(RESOLVE_P50_MS, RESOLVE, "resolve p50 bound"),
-    ...legend.map(([color, dashed, label], i) =>
-      `<line x1="${PLOT.left + 12}" x2="${PLOT.left + 40}" y1="${PLOT.top + 8 + i * 16}" y2="${PLOT.top + 8 + i * 16}" ` +
-      `stroke="${color}" stroke-width="2"${dashed ? ' stroke-dasharray="6 4"' : ""}/>` +
-      `<text x="${PLOT.left + 46}" y="${PLOT.top + 12 + i * 16}">${label}</text>`
+    polyline(series((row) => row.publishMs.median), PUBLISH),
+    polyline(series((row) => row.publishMs.p95), PUBLISH, P95),
+    polyline(series((row) => row.resolveMs.median), RESOLVE),
+    polyline(series((row) => row.resolveMs.p95), RESOLVE, P95),
+    bound(PUBLISH_P50_MS, PUBLISH, `publish p50 bound (${BOUND_NETWORK} nodes)`),
+    bound(RESOLVE_P50_MS, RESOLVE, `resolve p50 bound (${BOUND_NETWORK} nodes)`),
+    ...legend.map(([color, pattern, label], i) =>
+      `<line x1="${LEGEND.left}" x2="${LEGEND.left + 28}" y1="${LEGEND.top + i * 18}" y2="${LEGEND.top + i * 18}" ` +
+      `stroke="${color}" stroke-width="2"${dash(pattern)}/>` +
+      `<text x="${LEGEND.left + 34}" y="${LEGEND.top + 4 + i * 18}">${label}</text>`
     ),
     "</svg>",
     ""

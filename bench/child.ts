@@ -46,6 +46,8 @@ export const run = (file: string, args: ReadonlyArray<string>, options: ChildOpt
             `${[file, ...args].join(" ")} exited with ${code ?? signal}:\n${output.stderr.trim().slice(-2000)}`
           )
       ))
+    // A child that exits without reading its stdin closes the pipe under us; its exit code tells what matters.
+    child.stdin!.on("error", () => {})
     child.stdin!.end(options.stdin ?? "")
     return Effect.sync(() => child.kill("SIGKILL"))
   })

@@ -17,5 +17,6 @@ const encode = (text: string) => new TextEncoder().encode(text)
 const start = performance.now()
 const key = await Effect.runPromise(deriveKey(encode(pin), encode(salt), defaultCosts, "cclink-pin-v1"))
 const ms = performance.now() - start
+process.stdout.write(`${Buffer.from(key).toString("hex")}\n`)
 key.fill(0)
 writeSync(3, `${ms}\n`)

@@ -108,7 +108,17 @@ export const render = (report: Report): string => {
     } per size)`,
     "",
     table(
-      ["nodes", "log2 N", "publish ms", "resolve ms", "datagrams per publish", "datagrams per resolve", "stored on", "network start"],
+      [
+        "nodes",
+        "log2 N",
+        "publish ms",
+        "resolve ms",
+        "datagrams per publish",
+        "datagrams per resolve",
+        "resolve datagrams / log2 N",
+        "stored on",
+        "network start"
+      ],
       report.dht.map((r) => [
         String(r.nodes),
         Math.log2(r.nodes).toFixed(1),
@@ -116,6 +126,7 @@ export const render = (report: Report): string => {
         p50p95(r.resolveMs),
         p50p95(r.publishDatagrams, String),
         p50p95(r.resolveDatagrams, String),
+        (r.resolveDatagrams.median / Math.log2(r.nodes)).toFixed(1),
         String(r.storedOn.median),
         `${(r.networkStartMs / 1000).toFixed(1)} s`
       ])

@@ -5,7 +5,7 @@
  * docs/benchmarks-latency.svg and the figures of docs/benchmarks.md.
  *
  * `npm run bench -- --quick` (what .ci/run executes): networks of 50 and 200
- * nodes, few runs, about a minute; writes bench/report-quick.json only.
+ * nodes, few runs, one to two minutes; writes bench/report-quick.json only.
  *
  * Exit codes: 0 done; 1 a bound failed (full run only: the quick run reports
  * the bounds but CI machines are too noisy to fail on them); 2 the benchmark
@@ -27,7 +27,7 @@ import * as Startup from "./startup.js"
 const quick = process.argv.includes("--quick")
 
 const plan = quick
-  ? { startupRuns: 6, argon2Runs: 3, sizes: [50, 200], dhtRounds: 5, handoffNetwork: 200, handoffRounds: 3, memoryRuns: 3 }
+  ? { startupRuns: 6, argon2Runs: 3, sizes: [50, 200], dhtRounds: 5, handoffNetwork: 200, handoffRounds: 2, memoryRuns: 3 }
   : { startupRuns: 20, argon2Runs: 10, sizes: [50, 200, 500, 1000], dhtRounds: 20, handoffNetwork: 500, handoffRounds: 10, memoryRuns: 10 }
 
 const REPORT = fileURLToPath(new URL(quick ? "report-quick.json" : "report.json", import.meta.url))

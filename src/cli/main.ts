@@ -13,6 +13,7 @@ import { Passphrase } from "../services/Passphrase.js"
 import { SessionPlacement } from "../services/SessionPlacement.js"
 import { Sessions } from "../services/Sessions.js"
 import { TerminalPrompt } from "../services/TerminalPrompt.js"
+import * as doctor from "./commands/doctor.js"
 import * as init from "./commands/init.js"
 import * as list from "./commands/list.js"
 import * as pickup from "./commands/pickup.js"
@@ -20,6 +21,7 @@ import * as publish from "./commands/publish.js"
 import * as revoke from "./commands/revoke.js"
 import * as testnet from "./commands/testnet.js"
 import * as whoami from "./commands/whoami.js"
+import { withOptionalValues } from "./argv.js"
 import { ExitCode, exitCodeOf } from "./exitCode.js"
 import { findInlineSecret } from "./inlineSecrets.js"
 import { withPlainConsole } from "./plainConsole.js"
@@ -45,7 +47,8 @@ const root = Command.make("cclink", publish.options, publish.handler).pipe(
     whoami.command,
     list.command,
     revoke.command,
-    testnet.command
+    testnet.command,
+    doctor.command
   ])
 )
 
@@ -86,7 +89,7 @@ const conclude = (exit: Exit.Exit<unknown, unknown>): number => {
 }
 
 /** Subcommands whose help the build renders ahead of time (`""` is the root). */
-export const HELP_PATHS = ["", "publish", "pickup", "init", "whoami", "list", "revoke", "testnet"] as const
+export const HELP_PATHS = ["", "publish", "pickup", "init", "whoami", "list", "revoke", "testnet", "doctor"] as const
 
 /**
  * @effect/cli's own help for `cclink <path> --help`, with its ANSI styles, as
@@ -110,7 +113,7 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     report(inline.value.message)
     return Promise.resolve(ExitCode.Secret)
   }
-  const fiber = Effect.runFork(cli(argv).pipe(withPlainConsole, Effect.provide(ServicesLive)))
+  const fiber = Effect.runFork(cli(withOptionalValues(argv)).pipe(withPlainConsole, Effect.provide(ServicesLive)))
   // Ctrl-C and `kill` interrupt the program, so scopes close: sockets, temp
   // files and terminal modes are released before the process exits.
   const interrupt = () => Effect.runFork(Fiber.interrupt(fiber))

@@ -14,6 +14,7 @@ import { type Keypair, type PublicKey, toDisplay, verify } from "../domain/keys.
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { lookup, store } from "./bep44.js"
 import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./bootstrap.js"
+import { guardSocket } from "./krpcGuard.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
 import { fromBytes, MAX_VALUE_BYTES, sign } from "./signedPacket.js"
@@ -40,6 +41,7 @@ const openNode = (bootstrap: ReadonlyArray<Contact>, stateDir: string | undefine
         // No bootstrap lookup towards its own id: a client that lives for one command needs no
         // routing table of its own beyond what its lookups learn, and should not announce itself.
         const node = new DHT({ bootstrap: false, verify })
+        guardSocket(node)
         // Cached nodes join the bootstrap list: queried in parallel with it, a dead one only costs its own timeout.
         node._rpc.bootstrap = [...bootstrap, ...cached.filter((contact) => !key.includes(formatContact(contact)))]
         node.on("error", log("error"))

@@ -13,6 +13,7 @@ import DHT, { type KrpcMessage, type Peer } from "bittorrent-dht"
 import { Array as Arr, Effect, Random } from "effect"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { verify } from "../domain/keys.js"
+import { guardSocket } from "./krpcGuard.js"
 
 export interface Testnet {
   /** `host:port` of the first nodes, for `CCLINK_BOOTSTRAP` / `DhtConfig.bootstrap`. */
@@ -72,6 +73,7 @@ const startNode = (host: string, port: number, bootstrap: false | ReadonlyArray<
   Effect.acquireRelease(
     Effect.async<DHT, NetworkError>((resume) => {
       const node = new DHT({ bootstrap, verify })
+      guardSocket(node)
       honourReadOnly(node)
       answerGetWithNodes(node)
       const fail = (error: Error) =>

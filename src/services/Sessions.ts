@@ -59,6 +59,8 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
   readonly findById: (id: SessionId) => Effect.Effect<SessionFile, NotFound>
   /** The first absolute `cwd` within the first 20 lines, read without reading the whole file. */
   readonly projectOf: (file: string) => Effect.Effect<Option.Option<string>>
+  /** Every session file modified in the last 24 hours, in any project folder, newest first (`cclink doctor`). */
+  readonly recent: Effect.Effect<ReadonlyArray<SessionFile>>
 }>() {
   static readonly layer = Layer.effect(
     Sessions,
@@ -164,13 +166,17 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
           )
       })
 
+      const recent = Effect.gen(function*() {
+        const cutoff = (yield* Clock.currentTimeMillis) - ACTIVE_WINDOW_MS
+        const files = Arr.filter(yield* allSessionFiles, (session) => session.mtime.getTime() >= cutoff)
+        return Arr.sort(files, byNewest)
+      })
+
       const discover = Effect.fn("Sessions.discover")(function*(dir: string) {
         const current = yield* envSession
         if (Option.isSome(current)) return Arr.of(current.value)
         const here = yield* canonical(dir)
-        const cutoff = (yield* Clock.currentTimeMillis) - ACTIVE_WINDOW_MS
-        const recent = Arr.filter(yield* allSessionFiles, (session) => session.mtime.getTime() >= cutoff)
-        const sessions = yield* Effect.forEach(recent, (session) =>
+        const sessions = yield* Effect.forEach(yield* recent, (session) =>
           withProject(session).pipe(
             Effect.flatMap(Option.match({
               onNone: () => Effect.succeed(Option.none<Session>()),
@@ -187,7 +193,7 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
         })
       })
 
-      return { projectsDir, discover, findById, projectOf }
+      return { projectsDir, discover, findById, projectOf, recent }
     })
   )
 }

@@ -164,7 +164,7 @@ describe("on a terminal", () => {
     const { project, sessionId, a, b } = makePair(root, dht.bootstrap)
     expect((await a.run([], { cwd: project })).code).toBe(0)
 
-    const declined = onTerminal(["pickup"], { env: b.env, cwd: b.home })
+    const declined = await onTerminal(["pickup"], { env: b.env, cwd: b.home })
     try {
       await declined.waitFor("[y/N]")
       declined.type("n")
@@ -175,7 +175,7 @@ describe("on a terminal", () => {
       declined.close()
     }
 
-    const accepted = onTerminal(["pickup"], { env: b.env, cwd: b.home })
+    const accepted = await onTerminal(["pickup"], { env: b.env, cwd: b.home })
     try {
       expect(await accepted.waitFor("[y/N]")).toContain(`Resume session ${sessionId.slice(0, 8)} in ${project}?`)
       accepted.type("y")

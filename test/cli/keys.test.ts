@@ -9,17 +9,12 @@ import { dirname, join } from "node:path"
 import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { Keypair, toDisplay, toZ32 } from "../../src/domain/keys.js"
-import { errorText, jsonOf, registerSecret } from "./support/cli.js"
-import { makeKey, makeMachine, makeProject, makeRoot, type Root } from "./support/machines.js"
+import { errorText, jsonOf, registerSecret, type RunResult } from "./support/cli.js"
+import { makeKey, makeMachine, makeProject, makeRoot } from "./support/machines.js"
 import { onTerminal } from "./support/terminal.js"
 
-let root: Root
-
-beforeAll(() => {
-  root = makeRoot()
-})
-
-afterAll(() => root?.cleanup())
+const root = makeRoot()
+afterAll(root.cleanup)
 
 const machine = (name: string) => makeMachine(root, `${name}-${randomUUID().slice(0, 8)}`)
 const modeOf = (path: string) => statSync(path).mode & 0o777
@@ -88,7 +83,7 @@ describe("init", () => {
     const m = machine("replace-tty")
     const key = makeKey()
     m.installKey(key)
-    const terminal = onTerminal(["init", "--no-passphrase"], { env: m.env, cwd: m.home })
+    const terminal = await onTerminal(["init", "--no-passphrase"], { env: m.env, cwd: m.home })
     try {
       await terminal.waitFor("Replace it?")
       terminal.type("n")
@@ -128,12 +123,26 @@ describe("init", () => {
 
 describe("a passphrase-protected key", () => {
   const PASSPHRASE = registerSecret("orbit-lantern-5521")
-  let m: ReturnType<typeof machine>
-  let display: string
+  const m = machine("sealed")
+  let created: RunResult
 
-  it("init on a terminal asks for the passphrase twice, hidden, and writes a CCLINKEK envelope", async () => {
-    m = machine("sealed")
-    const terminal = onTerminal(["init"], { env: m.env, cwd: m.home })
+  beforeAll(async () => {
+    created = await m.run(["init"], { env: { CCLINK_PASSPHRASE: PASSPHRASE } })
+  })
+
+  const displayOf = (output: string) => /Public key: (pk:\S+)/.exec(output)![1]!
+
+  it("init with CCLINK_PASSPHRASE writes a CCLINKEK envelope at 0600", () => {
+    expect(created.code).toBe(0)
+    expect(created.stdout).toContain(`Created key: ${m.keyFile} (passphrase-protected)`)
+    expect(readFileSync(m.keyFile).subarray(0, 8).toString("latin1")).toBe("CCLINKEK")
+    expect(modeOf(m.keyFile)).toBe(0o600)
+  })
+
+  it("init on a terminal asks for the passphrase twice, hidden; that passphrase opens the key", async () => {
+    const prompted = machine("sealed-tty")
+    const terminal = await onTerminal(["init"], { env: prompted.env, cwd: prompted.home })
+    let display: string
     try {
       await terminal.waitFor("New passphrase:")
       terminal.type(PASSPHRASE)
@@ -144,17 +153,19 @@ describe("a passphrase-protected key", () => {
       expect(await terminal.exitCode()).toBe(0)
       const screen = terminal.screen()
       expect(screen).toContain("(passphrase-protected)")
-      display = /Public key: (pk:\S+)/.exec(screen)![1]!
+      display = displayOf(screen)
     } finally {
       terminal.close()
     }
-    expect(readFileSync(m.keyFile).subarray(0, 8).toString("latin1")).toBe("CCLINKEK")
-    expect(modeOf(m.keyFile)).toBe(0o600)
+    expect(readFileSync(prompted.keyFile).subarray(0, 8).toString("latin1")).toBe("CCLINKEK")
+    const opened = await prompted.run(["whoami", "--json"], { env: { CCLINK_PASSPHRASE: PASSPHRASE } })
+    expect(jsonOf(opened).display).toBe(display)
   })
 
   it("opens with CCLINK_PASSPHRASE, --passphrase-file at 0600, and --passphrase-fd", async () => {
     const fromEnv = await m.run(["whoami"], { env: { CCLINK_PASSPHRASE: PASSPHRASE } })
     expect(fromEnv.code).toBe(0)
+    const display = displayOf(created.stdout)
     expect(fromEnv.stdout).toContain(`Public key:  ${display}`)
 
     const file = secretFile("passphrase-0600", `${PASSPHRASE}\n`, 0o600)
@@ -177,7 +188,7 @@ describe("a passphrase-protected key", () => {
     const wrong = await m.run(["whoami"], { env: { CCLINK_PASSPHRASE: "orbit-lantern-5520" } })
     expect(wrong.code).toBe(4)
     expect(wrong.stdout).toBe("")
-    expect(wrong.stderr.trim().split("\n").length).toBeLessThanOrEqual(2)
+    expect(errorText(wrong)).toBe("Decryption failed: wrong passphrase or damaged key file.")
 
     const none = await m.run(["whoami"])
     expect(none.code).toBe(4)

@@ -68,7 +68,7 @@ describe("--pin", () => {
     const { project, sessionId, a, b } = makePair(root, dht.bootstrap)
     expect((await a.run([], { cwd: project, env: { CCLINK_PIN: PIN } })).code).toBe(0)
 
-    const terminal = onTerminal(["pickup", "-y"], { env: b.env, cwd: b.home })
+    const terminal = await onTerminal(["pickup", "-y"], { env: b.env, cwd: b.home })
     try {
       await terminal.waitFor("PIN:")
       terminal.type(PIN)
@@ -85,7 +85,7 @@ describe("--pin", () => {
   it("--pin on a terminal asks twice, hidden; B picks up with CCLINK_PIN; a mistyped repeat publishes nothing", async () => {
     const { key, project, sessionId, a, b } = makePair(root, dht.bootstrap)
 
-    const mistyped = onTerminal(["--pin"], { env: a.env, cwd: project })
+    const mistyped = await onTerminal(["--pin"], { env: a.env, cwd: project })
     try {
       await mistyped.waitFor("New PIN:")
       mistyped.type(PIN)
@@ -100,7 +100,7 @@ describe("--pin", () => {
     }
     expect((await b.run(["pickup", "--no-launch"])).code).toBe(5)
 
-    const terminal = onTerminal(["--pin"], { env: a.env, cwd: project })
+    const terminal = await onTerminal(["--pin"], { env: a.env, cwd: project })
     try {
       await terminal.waitFor("New PIN:")
       terminal.type(PIN)

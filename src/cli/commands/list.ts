@@ -100,5 +100,11 @@ export const handler = (o: Command.Command.ParseConfig<typeof options>) =>
   })
 
 export const command = Command.make("list", options, handler).pipe(
-  Command.withDescription("Show your active handoff: project (when you can decrypt it), age, time left, burn, recipient.")
+  Command.withDescription(
+    "Show your active handoff: project (when you can decrypt it), age, time left, burn, recipient.\n\n" +
+      "Examples:\n" +
+      "  cclink list                 your own handoff, as a table\n" +
+      "  cclink list pk:<their key>  someone else's (the project stays hidden)\n" +
+      "  cclink list --json          for scripts"
+  )
 )

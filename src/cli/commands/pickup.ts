@@ -3,8 +3,8 @@
  * file, honour burn, and start `claude --resume` in the project directory.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Effect, Option, Redacted } from "effect"
-import { formatDuration } from "../../domain/duration.js"
+import { Console, Duration, Effect, Either, Option, Redacted } from "effect"
+import { formatDuration, parseDuration } from "../../domain/duration.js"
 import { Declined, InvalidInput } from "../../domain/errors.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
 import { equals, type Keypair, parsePublicKey, toDisplay, toZ32 } from "../../domain/keys.js"
@@ -15,6 +15,7 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { SessionPlacement } from "../../services/SessionPlacement.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
+import { waitForHandoff } from "../../services/WaitForHandoff.js"
 import { handoffsLayer } from "../network.js"
 import * as shared from "../options.js"
 import { showQr } from "../qr.js"
@@ -39,6 +40,12 @@ const options = {
     Options.withDescription("Where the project lives on this machine, when its path differs from the publisher's.")
   ),
   qr: Options.boolean("qr").pipe(Options.withDescription("Show the session id as a QR code.")),
+  wait: Options.text("wait").pipe(
+    Options.optional,
+    Options.withDescription(
+      "If there is no new handoff yet, wait for one: --wait alone waits 10m, or give a duration (--wait 30m)."
+    )
+  ),
   json: shared.json,
   ...shared.pinSources,
   ...shared.passphraseSources,
@@ -65,8 +72,16 @@ export const handler = (o: PickupOptions) =>
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     return yield* Effect.gen(function*() {
       const handoffs = yield* Handoffs
-      const verified = yield* withSpinner("Looking up the handoff on the DHT", o.json, (dhtOptions) =>
-        handoffs.resolveActive(publisher, dhtOptions))
+      const wait = o.wait
+      const verified = Option.isSome(wait)
+        ? yield* withSpinner(
+          `Waiting for a new handoff from ${toDisplay(publisher)} (up to ${wait.value}; Ctrl-C to stop)`,
+          o.json,
+          (dhtOptions) =>
+            Effect.flatMap(waitDuration(wait.value), (within) => waitForHandoff(handoffs, publisher, within, dhtOptions))
+        )
+        : yield* withSpinner("Looking up the handoff on the DHT", o.json, (dhtOptions) =>
+          handoffs.resolveActive(publisher, dhtOptions))
       const { record } = verified
 
       const opener: Opener = record.pinSalt !== undefined
@@ -136,6 +151,12 @@ export const handler = (o: PickupOptions) =>
       }
 
       const found = yield* located
+      if (needsCopy && Option.isNone(o.projectDir) && !o.yes && !terminal.interactive) {
+        return yield* new InvalidInput({
+          reason: `The project ${payload.project} is not on this machine.\n` +
+            "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
+        })
+      }
       if (!o.yes && terminal.interactive) {
         const question = needsCopy
           ? `The session file is not in ${homeRelative(target)}'s folder. Copy it there and resume in ${
@@ -173,6 +194,15 @@ export const handler = (o: PickupOptions) =>
       Effect.provide(handoffsLayer(o)),
       Effect.ensuring(Effect.sync(() => keypair?.wipe()))
     )
+  })
+
+const waitDuration = (text: string) =>
+  Either.match(parseDuration(text), {
+    onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--wait: ${reason}` })),
+    onRight: (seconds) =>
+      seconds >= 1
+        ? Effect.succeed(Duration.seconds(seconds))
+        : Effect.fail(new InvalidInput({ reason: "--wait needs at least 1 second." }))
   })
 
 const burn = (handoffs: Handoffs["Type"], keypair: Keypair, quiet: boolean) =>

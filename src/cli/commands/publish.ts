@@ -3,14 +3,16 @@
  * seal it, sign it, publish it under the user's key.
  */
 import { Args, Command, Options } from "@effect/cli"
-import { Console, Effect, Either, Option, Redacted } from "effect"
+import { Console, Duration, Effect, Either, Option, Redacted, Schedule } from "effect"
 import { hostname } from "node:os"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
-import { InvalidInput } from "../../domain/errors.js"
-import { parsePublicKey, toDisplay, toZ32 } from "../../domain/keys.js"
-import { publishMode } from "../../domain/modes.js"
+import { InvalidInput, NetworkError } from "../../domain/errors.js"
+import { parsePublicKey, type PublicKey, toDisplay, toZ32 } from "../../domain/keys.js"
+import { type PublishMode, publishMode } from "../../domain/modes.js"
 import { checkPin } from "../../domain/pinPolicy.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
+import type { Handoffs, Published } from "../../services/Handoffs.js"
+import { keepAlive } from "../../services/Keepalive.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
@@ -45,6 +47,15 @@ export const options = {
   ),
   ...shared.pinSources,
   qr: Options.boolean("qr").pipe(Options.withDescription("Also show the pickup command as a QR code.")),
+  keepalive: Options.boolean("keepalive").pipe(
+    Options.withDescription(
+      "Stay in the foreground and republish the handoff on a schedule until it expires, is replaced or is revoked."
+    )
+  ),
+  every: Options.text("every").pipe(
+    Options.withDefault("30m"),
+    Options.withDescription("With --keepalive: how often to republish (default 30m).")
+  ),
   json: shared.json,
   ...shared.passphraseSources,
   ...shared.network
@@ -114,9 +125,12 @@ export const handler = (o: PublishOptions) =>
       }).pipe(Effect.tap(checkPin))
       : undefined
 
+    const every = o.keepalive ? yield* keepaliveInterval(o.every) : undefined
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
-    const published = yield* withSpinner("Publishing to the DHT", o.json, (dhtOptions) =>
-      Effect.flatMap(Handoffs, (handoffs) =>
+    const publicKey = keypair.publicKey
+    return yield* Effect.gen(function*() {
+      const handoffs = yield* Handoffs
+      const published = yield* withSpinner("Publishing to the DHT", o.json, (dhtOptions) =>
         handoffs.publish(
           {
             keypair,
@@ -126,15 +140,28 @@ export const handler = (o: PublishOptions) =>
             pin
           },
           dhtOptions
-        ))).pipe(
-        Effect.provide(handoffsLayer(o)),
-        Effect.ensuring(Effect.sync(() => {
+        )).pipe(Effect.ensuring(Effect.sync(() => {
           keypair.wipe()
           if (pin !== undefined) Redacted.unsafeWipe(pin)
-        }))
-      )
+        })))
+      yield* report(o, session, publicKey, share, mode, pin !== undefined, published)
+      if (every !== undefined) yield* keepPublished(handoffs, publicKey, published, every, o.json)
+    }).pipe(Effect.provide(handoffsLayer(o)))
+  })
 
-    const publisher = toDisplay(keypair.publicKey)
+/** Everything the user needs to pick up elsewhere, as text or one JSON object. */
+const report = (
+  o: PublishOptions,
+  session: { readonly sessionId: SessionId; readonly project: string },
+  publicKey: PublicKey,
+  share: PublicKey | undefined,
+  mode: PublishMode,
+  pinned: boolean,
+  published: Published
+) =>
+  Effect.gen(function*() {
+    const ttl = published.record.ttl
+    const publisher = toDisplay(publicKey)
     const selfPickup = mode.encryption._tag === "Self"
     const pickup = pickupCommand(publisher, selfPickup)
     const expiresAt = published.record.createdAt + ttl
@@ -143,10 +170,10 @@ export const handler = (o: PublishOptions) =>
         sessionId: session.sessionId,
         project: session.project,
         hostname: hostname(),
-        publisher: toZ32(keypair.publicKey),
+        publisher: toZ32(publicKey),
         recipient: share === undefined ? null : toZ32(share),
         burn: mode.burn,
-        pin: pin !== undefined,
+        pin: pinned,
         createdAt: published.record.createdAt,
         expiresAt,
         seq: published.report.seq,
@@ -163,10 +190,72 @@ export const handler = (o: PublishOptions) =>
       `  Expires in ${formatDuration(ttl)} (${localTime(expiresAt)}).`
     ]
     if (mode.burn) lines.push("  Burn after reading: the first pickup removes it.")
-    if (pin !== undefined) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
+    if (pinned) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
     yield* Console.log(lines.join("\n"))
     if (o.qr) yield* showQr(pickup)
   })
+
+const keepaliveInterval = (text: string) =>
+  Either.match(parseDuration(text), {
+    onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--every: ${reason}` })),
+    onRight: (seconds) =>
+      seconds >= 1
+        ? Effect.succeed(Duration.seconds(seconds))
+        : Effect.fail(new InvalidInput({ reason: "--every must be at least 1 second." }))
+  })
+
+/**
+ * `--keepalive`: the signed packet just published is stored again on a
+ * schedule, one log line per round, until the handoff expires or the key's
+ * newest packet is no longer this one.
+ */
+const keepPublished = (
+  handoffs: Handoffs["Type"],
+  publisher: PublicKey,
+  published: Published,
+  every: Duration.Duration,
+  json: boolean
+) =>
+  Effect.gen(function*() {
+    const expiresAt = published.record.createdAt + published.record.ttl
+    const log = (event: Record<string, unknown>, text: string) =>
+      Console.log(json ? JSON.stringify({ time: new Date().toISOString(), ...event }) : `${clock()} ${text}`)
+    // The exact bytes just signed: read back once, so every round stores them unchanged.
+    const verified = yield* handoffs.resolve(publisher).pipe(
+      Effect.filterOrFail(
+        (found) => found.seq === published.report.seq,
+        () => new NetworkError({ reason: "the packet just published could not be read back to keep it alive." })
+      ),
+      Effect.retry({ times: 3, schedule: Schedule.spaced("2 seconds") })
+    )
+    yield* log(
+      { event: "keepalive", every: Duration.toSeconds(every), expiresAt },
+      `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${localTime(expiresAt)}. Ctrl-C to stop.`
+    )
+    const end = yield* keepAlive({
+      publisher,
+      bytes: verified.bytes,
+      seq: verified.seq,
+      expiresAt,
+      every,
+      onEvent: (event) =>
+        event._tag === "Republished"
+          ? log(
+            { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
+            `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
+          )
+          : log({ event: "failed", reason: event.error.message }, `republish failed, will retry: ${event.error.message}`)
+    })
+    yield* log({ event: "stopped", reason: end }, `Stopped: ${ENDINGS[end]}`)
+  })
+
+const ENDINGS = {
+  expired: "the handoff expired.",
+  replaced: "a newer handoff replaced this one.",
+  revoked: "the handoff was revoked or burned."
+} as const
+
+const clock = () => new Date().toTimeString().slice(0, 5)
 
 export const command = Command.make("publish", options, handler).pipe(
   Command.withDescription(

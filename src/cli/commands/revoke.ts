@@ -37,5 +37,10 @@ export const handler = (o: Command.Command.ParseConfig<typeof options>) =>
   })
 
 export const command = Command.make("revoke", options, handler).pipe(
-  Command.withDescription("Remove your active handoff: an empty record replaces it on the DHT.")
+  Command.withDescription(
+    "Remove your active handoff: an empty record replaces it on the DHT.\n\n" +
+      "Examples:\n" +
+      "  cclink revoke      asks first on a terminal\n" +
+      "  cclink revoke -y   no question (scripts; required without a terminal)"
+  )
 )

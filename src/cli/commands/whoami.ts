@@ -24,5 +24,11 @@ export const handler = (o: Command.Command.ParseConfig<typeof options>) =>
   })
 
 export const command = Command.make("whoami", options, handler).pipe(
-  Command.withDescription("Show your public key (what others pass to --share or pickup), its fingerprint and the key file.")
+  Command.withDescription(
+    "Show your public key (what others pass to --share or pickup), its fingerprint and the key file.\n\n" +
+      "Examples:\n" +
+      "  cclink whoami                                  the key to give to a colleague\n" +
+      "  cclink whoami --json                           the same, for scripts\n" +
+      "  cclink whoami --passphrase-file ~/.cclink-pw   unlock a passphrase-protected key"
+  )
 )

@@ -6,10 +6,8 @@
  * the secrets the test registered.
  */
 import { spawn } from "node:child_process"
-import { expect, inject } from "vitest"
-
-/** The bundle `npx tsup` built for this run (see build.ts). */
-export const CLI = inject("cclinkCli")
+import { expect } from "vitest"
+import { builtCli } from "./build.js"
 
 export interface RunOptions {
   /** The whole environment of the process: nothing else is inherited. */
@@ -52,11 +50,12 @@ export const expectClean = (text: string, where: string) => {
   }
 }
 
-export const run = (args: ReadonlyArray<string>, options: RunOptions): Promise<RunResult> =>
-  new Promise((resolve, reject) => {
+export const run = async (args: ReadonlyArray<string>, options: RunOptions): Promise<RunResult> => {
+  const cli = await builtCli()
+  return new Promise((resolve, reject) => {
     const started = Date.now()
     const extra = options.fds ?? []
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [cli, ...args], {
       cwd: options.cwd ?? options.env.HOME,
       env: options.env,
       stdio: ["pipe", "pipe", "pipe", ...extra.map(() => "pipe" as const)]
@@ -98,6 +97,7 @@ export const run = (args: ReadonlyArray<string>, options: RunOptions): Promise<R
       }
     })
   })
+}
 
 /** The one JSON object a `--json` command prints: stdout holds it alone, stderr nothing. */
 export const jsonOf = (result: RunResult): Record<string, unknown> => {

@@ -89,6 +89,9 @@ export const makeMachine = (
     TZ: "UTC",
     // A colour-capable terminal type: only the missing TTY may keep colour off.
     TERM: "xterm-256color",
+    // V8's code cache of the CLI bundle, shared by the machines of a root: each new home would
+    // otherwise compile the bundle cold and write its own cache. Only start-up time depends on it.
+    XDG_CACHE_HOME: join(root.dir, "cache"),
     ...(settings.bootstrap === undefined ? {} : { CCLINK_BOOTSTRAP: settings.bootstrap.join(",") })
   }
   return {

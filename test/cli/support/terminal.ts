@@ -5,7 +5,8 @@
  */
 import { execFileSync } from "node:child_process"
 import { setTimeout as sleep } from "node:timers/promises"
-import { CLI, expectClean } from "./cli.js"
+import { builtCli } from "./build.js"
+import { expectClean } from "./cli.js"
 
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`
 
@@ -25,15 +26,15 @@ export interface Terminal {
   readonly close: () => void
 }
 
-export const onTerminal = (
+export const onTerminal = async (
   args: ReadonlyArray<string>,
   options: { readonly env: Readonly<Record<string, string>>; readonly cwd: string }
-): Terminal => {
+): Promise<Terminal> => {
   const socket = `cclink-e2e-${process.pid}-${++sessions}`
   const tmux = (...tmuxArgs: ReadonlyArray<string>) =>
     execFileSync("tmux", ["-L", socket, "-f", "/dev/null", ...tmuxArgs], { encoding: "utf8" })
   const environment = Object.entries(options.env).map(([name, value]) => quote(`${name}=${value}`)).join(" ")
-  const command = [process.execPath, CLI, ...args].map(quote).join(" ")
+  const command = [process.execPath, await builtCli(), ...args].map(quote).join(" ")
   // The pane outlives the command so its last screen and exit status can be read.
   tmux(
     "new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "-c", options.cwd,

@@ -1,0 +1,130 @@
+/**
+ * What every command owes its user whatever it does: help with examples, the
+ * version, usage errors without stack traces, colour only on a terminal and
+ * never with NO_COLOR, and a network failure that ends in time with exit 6.
+ */
+import { randomUUID } from "node:crypto"
+import { readFileSync } from "node:fs"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { run } from "./support/cli.js"
+import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
+import { closedPort } from "./support/network.js"
+import { onTerminal } from "./support/terminal.js"
+
+let root: Root
+
+beforeAll(() => {
+  root = makeRoot()
+})
+
+afterAll(() => root?.cleanup())
+
+const plain = () => makeMachine(root, `plain-${randomUUID().slice(0, 8)}`)
+const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
+  readonly version: string
+}
+
+describe("help and version", () => {
+  it("--version prints the package version alone", async () => {
+    const m = plain()
+    for (const flag of ["--version", "-v"]) {
+      const result = await m.run([flag])
+      expect(result).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: "" })
+    }
+  })
+
+  const commands: ReadonlyArray<readonly [string, string]> = [
+    ["cclink", "Without a subcommand, publishes the current session."],
+    ["cclink publish", "Publish the current Claude Code session"],
+    ["cclink pickup", "Pick up a handoff"],
+    ["cclink init", "Create your cclink key"],
+    ["cclink whoami", "Show your public key"],
+    ["cclink list", "Show your active handoff"],
+    ["cclink revoke", "Remove your active handoff"],
+    ["cclink testnet", "Run a local Mainline DHT"]
+  ]
+
+  it.each(commands)("%s --help: usage, description and examples on stdout", async (command, description) => {
+    const result = await run([...command.split(" ").slice(1), "--help"], { env: plain().env })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toBe("")
+    expect(result.stdout).toContain("USAGE")
+    expect(result.stdout).toContain(description)
+    expect(result.stdout).toMatch(/Examples?:\n {2}cclink /)
+  })
+
+  // `--help` alone prints the text rendered at build time; with any other argument after it, the
+  // command line parses it live. Both must read the same.
+  it.each(commands)("%s --help stored at build time is what @effect/cli prints", async (command) => {
+    const env = plain().env
+    const args = command.split(" ").slice(1)
+    const stored = await run([...args, "--help"], { env })
+    const live = await run([...args, "--help", "--log-level", "info"], { env })
+    expect(live.code).toBe(0)
+    expect(stored.stdout).toBe(live.stdout)
+  })
+
+  it("a usage error is exit 1 with a message and no stack trace", async () => {
+    const m = plain()
+    const unknown = await m.run(["publish", "--no-such-option"])
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr.length).toBeGreaterThan(0)
+
+    const badTtl = await m.run(["--ttl", "45s"])
+    expect(badTtl.code).toBe(1)
+    expect(badTtl.stderr).toContain("--ttl must be between 1m and 30d")
+
+    const { a } = makePair(root, ["127.0.0.1:9"])
+    const badTimeout = await a.run(["pickup", "--timeout", "soon"])
+    expect(badTimeout.code).toBe(1)
+    expect(badTimeout.stderr).toContain("--timeout")
+  })
+})
+
+describe("colour", () => {
+  // An error's `cclink:` prefix is red on a terminal: the shortest styled output there is.
+  it("on a terminal the output is styled; NO_COLOR turns it off; a pipe never has it (checked on every run)", async () => {
+    const m = plain()
+    const styled = await onTerminal(["whoami"], { env: m.env, cwd: m.home })
+    try {
+      expect(await styled.exitCode()).toBe(5)
+      expect(styled.screen({ escapes: true })).toMatch(/\u001b\[[0-9;]*m/)
+    } finally {
+      styled.close()
+    }
+
+    const noColor = await onTerminal(["whoami"], { env: { ...m.env, NO_COLOR: "1" }, cwd: m.home })
+    try {
+      expect(await noColor.exitCode()).toBe(5)
+      const screen = noColor.screen({ escapes: true })
+      expect(screen).toContain("cclink: No key at")
+      expect(screen).not.toMatch(/\u001b\[[0-9;]*m/)
+    } finally {
+      noColor.close()
+    }
+  })
+})
+
+describe("an unreachable network", () => {
+  it("publish, pickup, list and revoke end with exit 6 near the --timeout, never hanging", async () => {
+    const port = await closedPort()
+    const { project, a } = makePair(root, [`127.0.0.1:${port}`])
+    const commands: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+      [[], project],
+      [["pickup"], a.home],
+      [["list"], a.home],
+      [["revoke", "-y"], a.home]
+    ]
+    const results = await Promise.all(
+      commands.map(([args, cwd]) => a.run([...args, "--timeout", "3s"], { cwd, deadlineMs: 30_000 }))
+    )
+    for (const [i, result] of results.entries()) {
+      const label = commands[i]![0].join(" ") || "publish"
+      expect(result.code, label).toBe(6)
+      expect(result.stderr, label).toMatch(/^cclink: Network error: /)
+      expect(result.stdout, label).toBe("")
+      // Generous: three seconds of deadline, plus start-up on a busy machine.
+      expect(result.ms, label).toBeLessThan(20_000)
+    }
+  })
+})
