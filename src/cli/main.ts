@@ -4,15 +4,11 @@
  * stack trace.
  */
 import { Command, ValidationError } from "@effect/cli"
-import * as NodeContext from "@effect/platform-node/NodeContext"
+import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
+import * as NodePath from "@effect/platform-node/NodePath"
+import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
 import { Cause, Console, Effect, Exit, Fiber, Layer, Option } from "effect"
 import type { CclinkError } from "../domain/errors.js"
-import { ClaudeLauncher } from "../services/ClaudeLauncher.js"
-import { KeyStore } from "../services/KeyStore.js"
-import { Passphrase } from "../services/Passphrase.js"
-import { SessionPlacement } from "../services/SessionPlacement.js"
-import { Sessions } from "../services/Sessions.js"
-import { TerminalPrompt } from "../services/TerminalPrompt.js"
 import * as doctor from "./commands/doctor.js"
 import * as init from "./commands/init.js"
 import * as list from "./commands/list.js"
@@ -24,12 +20,13 @@ import * as whoami from "./commands/whoami.js"
 import { withOptionalValues } from "./argv.js"
 import { ExitCode, exitCodeOf } from "./exitCode.js"
 import { findInlineSecret } from "./inlineSecrets.js"
+import { lazy } from "./lazy.js"
 import { withPlainConsole } from "./plainConsole.js"
 import { red } from "./style.js"
 import { VERSION } from "./version.js"
 
 /** `cclink` alone publishes, as in the reference; `cclink publish` is the same command. */
-const root = Command.make("cclink", publish.options, publish.handler).pipe(
+const root = Command.make("cclink", publish.options, lazy(() => import("./handlers/publish.js"))).pipe(
   Command.withDescription(
     "Hand a Claude Code session to another machine over the Mainline DHT: no accounts, no servers,\n" +
       "only age ciphertext on the wire. Without a subcommand, publishes the current session.\n\n" +
@@ -54,12 +51,8 @@ const root = Command.make("cclink", publish.options, publish.handler).pipe(
 
 const cli = Command.run(root, { name: "cclink", version: VERSION })
 
-const ServicesLive = Layer.mergeAll(KeyStore.layer, Sessions.layer, ClaudeLauncher.layer).pipe(
-  Layer.provideMerge(SessionPlacement.layer.pipe(Layer.provide(Sessions.layer))),
-  Layer.provideMerge(Passphrase.layer),
-  Layer.provideMerge(TerminalPrompt.layer),
-  Layer.provideMerge(NodeContext.layer)
-)
+/** What @effect/cli needs: files, paths, the terminal. Each handler brings its own services (./layers.ts). */
+const Platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
 const isCclinkError = (error: unknown): error is CclinkError =>
   typeof error === "object" && error !== null && "_tag" in error && "message" in error
@@ -102,7 +95,7 @@ export const renderHelp = (path: string): Promise<string> => {
   return Effect.runPromise(
     Console.consoleWith((console) =>
       Console.withConsole(cli(argv), { ...console, log: (...args) => Effect.sync(() => lines.push(args.join(" "))) })
-    ).pipe(Effect.provide(ServicesLive))
+    ).pipe(Effect.provide(Platform))
   ).then(() => lines.join("\n"))
 }
 
@@ -113,7 +106,7 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     report(inline.value.message)
     return Promise.resolve(ExitCode.Secret)
   }
-  const fiber = Effect.runFork(cli(withOptionalValues(argv)).pipe(withPlainConsole, Effect.provide(ServicesLive)))
+  const fiber = Effect.runFork(cli(withOptionalValues(argv)).pipe(withPlainConsole, Effect.provide(Platform)))
   // Ctrl-C and `kill` interrupt the program, so scopes close: sockets, temp
   // files and terminal modes are released before the process exits.
   const interrupt = () => Effect.runFork(Fiber.interrupt(fiber))

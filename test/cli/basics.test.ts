@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { HELP_PATHS } from "../../src/cli/main.js"
 import { run } from "./support/cli.js"
 import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
 import { closedPort } from "./support/network.js"
@@ -33,24 +34,17 @@ describe("help and version", () => {
     }
   })
 
-  const commands: ReadonlyArray<readonly [string, string]> = [
-    ["cclink", "Without a subcommand, publishes the current session."],
-    ["cclink publish", "Publish the current Claude Code session"],
-    ["cclink pickup", "Pick up a handoff"],
-    ["cclink init", "Create your cclink key"],
-    ["cclink whoami", "Show your public key"],
-    ["cclink list", "Show your active handoff"],
-    ["cclink revoke", "Remove your active handoff"],
-    ["cclink testnet", "Run a local Mainline DHT"]
-  ]
+  // Every command the build renders help for, so a new command is covered as soon as it exists.
+  const commands = HELP_PATHS.map((path) => (path === "" ? "cclink" : `cclink ${path}`))
 
-  it.each(commands)("%s --help: usage, description and examples on stdout", async (command, description) => {
+  it.each(commands)("%s --help: usage, description and examples on stdout", async (command) => {
     const result = await run([...command.split(" ").slice(1), "--help"], { env: plain().env })
     expect(result.code).toBe(0)
     expect(result.stderr).toBe("")
     expect(result.stdout).toContain("USAGE")
-    expect(result.stdout).toContain(description)
-    expect(result.stdout).toMatch(/Examples?:\n {2}cclink /)
+    expect(result.stdout).toContain(`$ ${command.split(" ").at(-1)}`)
+    expect(result.stdout).toContain("DESCRIPTION")
+    expect(result.stdout).toMatch(/Examples?:\n {2}(\S+=\S+ )?cclink /)
   })
 
   // `--help` alone prints the text rendered at build time; with any other argument after it, the

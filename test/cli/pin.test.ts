@@ -148,8 +148,9 @@ describe("PIN policy", () => {
         ["Password", /common/],
         ["qwertyui", /common/]
       ]
-      for (const [pin, reason] of weak) {
-        const refused = await a.run([], { cwd: project, env: { CCLINK_PIN: pin } })
+      const refusals = await Promise.all(weak.map(([pin]) => a.run([], { cwd: project, env: { CCLINK_PIN: pin } })))
+      for (const [i, refused] of refusals.entries()) {
+        const [pin, reason] = weak[i]!
         expect(refused.code, pin).toBe(4)
         expect(refused.stderr).toMatch(reason)
         expect(refused.stderr).not.toContain(pin)
@@ -183,8 +184,9 @@ describe("secrets on the command line", () => {
       ["init", "--passphrase", PASSPHRASE],
       ["whoami", "--password", PASSPHRASE]
     ]
-    for (const args of attempts) {
-      const refused = await a.run(args, { cwd: project, env: { CCLINK_PIN: PIN } })
+    const refusals = await Promise.all(attempts.map((args) => a.run(args, { cwd: project, env: { CCLINK_PIN: PIN } })))
+    for (const [i, refused] of refusals.entries()) {
+      const args = attempts[i]!
       expect(refused.code, args.join(" ")).toBe(4)
       expect(refused.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1)
       expect(refused.stderr).toContain("command line")

@@ -117,7 +117,8 @@ describe("fuzz: decryption", () => {
   })
 
   it("hostile plaintexts sealed properly: open to exactly what was sealed, or refused when not UTF-8", async () => {
-    const category = new Category("hostilePlaintexts", { honest: signed, refusals: ["InvalidInput"] })
+    // NotFound: a plaintext too large for the DHT's 1000 bytes makes a packet no reader takes.
+    const category = new Category("hostilePlaintexts", { honest: signed, refusals: ["InvalidInput", "NotFound"] })
     let resumable = 0
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
@@ -145,7 +146,8 @@ describe("fuzz: decryption", () => {
           // The command line resumes only a session id that is a UUID; whatever the text, deciding never throws.
           if (picked.outcome._tag === "Accepted" && Either.isRight(parseSessionId(picked.outcome.value.sessionId))) resumable++
         }),
-        { numRuns: 500 }
+        // Shrinking values from fc.anything can take minutes: report the first failure as found.
+        { numRuns: 500, endOnFailure: true }
       )
     } finally {
       figures.hostilePlaintexts = { ...category.figures(), resumableSessionIds: resumable }

@@ -1,20 +1,9 @@
-/**
- * `cclink list`: the key's active handoff as a table (one record per key, so
- * at most one row): project when it can be decrypted, age, time left, burn,
- * recipient.
- */
+/** `cclink list`: its options and help; the work is in ../handlers/list.ts, loaded when it runs. */
 import { Args, Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { formatDuration } from "../../domain/duration.js"
-import { expiresAt, nowSeconds } from "../../domain/expiry.js"
-import { type Keypair, parsePublicKey, toZ32 } from "../../domain/keys.js"
-import { KeyStore } from "../../services/KeyStore.js"
-import { handoffsLayer } from "../network.js"
 import * as shared from "../options.js"
-import { homeRelative } from "../show.js"
-import { withSpinner } from "../spinner.js"
+import { lazy } from "../lazy.js"
 
-const options = {
+export const options = {
   publisher: Args.text({ name: "PUBKEY" }).pipe(
     Args.withDescription("Whose handoff to list; default: your own key."),
     Args.optional
@@ -24,82 +13,9 @@ const options = {
   ...shared.network
 }
 
-const NONE = "No active handoffs."
+export type ListOptions = Command.Command.ParseConfig<typeof options>
 
-export const handler = (o: Command.Command.ParseConfig<typeof options>) =>
-  Effect.gen(function*() {
-    const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
-    const keypair: Keypair | undefined = explicit === undefined
-      ? yield* (yield* KeyStore).load({
-        fd: Option.getOrUndefined(o.passphraseFd),
-        file: Option.getOrUndefined(o.passphraseFile)
-      })
-      : undefined
-    const publisher = explicit ?? keypair!.publicKey
-    const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
-
-    const row = yield* Effect.gen(function*() {
-      const handoffs = yield* Handoffs
-      const found = yield* withSpinner("Looking up handoffs", o.json, (dhtOptions) =>
-        handoffs.resolve(publisher, dhtOptions)).pipe(
-          Effect.map(Option.some),
-          Effect.catchTag("NotFound", () => Effect.succeedNone)
-        )
-      const now = yield* nowSeconds
-      if (Option.isNone(found) || expiresAt(found.value.record) <= now) return Option.none()
-      const verified = found.value
-      const { record } = verified
-      const project = record.pinSalt !== undefined || keypair === undefined
-        ? Option.none<string>()
-        : yield* handoffs.open(verified, { _tag: "Keypair", keypair }).pipe(
-          Effect.map((payload) => Option.some(payload.project)),
-          Effect.orElseSucceed(() => Option.none<string>())
-        )
-      return Option.some({
-        project,
-        createdAt: record.createdAt,
-        expiresAt: expiresAt(record),
-        age: now - record.createdAt,
-        left: expiresAt(record) - now,
-        burn: record.burn,
-        pin: record.pinSalt !== undefined,
-        recipient: record.recipient
-      })
-    }).pipe(Effect.provide(handoffsLayer(o)), Effect.ensuring(Effect.sync(() => keypair?.wipe())))
-
-    if (o.json) {
-      return yield* Console.log(JSON.stringify({
-        publisher: toZ32(publisher),
-        handoffs: Option.match(row, {
-          onNone: () => [],
-          onSome: (r) => [{
-            project: Option.getOrNull(r.project),
-            createdAt: r.createdAt,
-            expiresAt: r.expiresAt,
-            burn: r.burn,
-            pin: r.pin,
-            recipient: r.recipient ?? null
-          }]
-        })
-      }))
-    }
-    if (Option.isNone(row)) return yield* Console.log(NONE)
-    const r = row.value
-    const cells = [
-      ["PROJECT", "AGE", "LEFT", "BURN", "RECIPIENT"],
-      [
-        Option.match(r.project, { onNone: () => r.pin ? "(PIN-protected)" : "(encrypted)", onSome: homeRelative }),
-        formatDuration(r.age),
-        formatDuration(r.left),
-        r.burn ? "yes" : "no",
-        r.recipient === undefined ? (r.pin ? "PIN" : "self") : `pk:${r.recipient}`
-      ]
-    ]
-    const widths = cells[0]!.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)))
-    yield* Console.log(cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n"))
-  })
-
-export const command = Command.make("list", options, handler).pipe(
+export const command = Command.make("list", options, lazy(() => import("../handlers/list.js"))).pipe(
   Command.withDescription(
     "Show your active handoff: project (when you can decrypt it), age, time left, burn, recipient.\n\n" +
       "Examples:\n" +

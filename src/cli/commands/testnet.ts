@@ -1,14 +1,9 @@
-/**
- * `cclink testnet`: a real Mainline DHT of N nodes on this machine, for the
- * demo, for tests, and for private networks without internet. Runs until
- * interrupted.
- */
+/** `cclink testnet`: its options and help; the work is in ../handlers/testnet.ts, loaded when it runs. */
 import { Command, Options } from "@effect/cli"
-import { Console, Effect } from "effect"
-import { InvalidInput } from "../../domain/errors.js"
 import * as shared from "../options.js"
+import { lazy } from "../lazy.js"
 
-const options = {
+export const options = {
   nodes: Options.integer("nodes").pipe(
     Options.withDefault(200),
     Options.withDescription("How many DHT nodes to start (1 to 5000).")
@@ -24,31 +19,9 @@ const options = {
   json: shared.json
 }
 
-export const handler = (o: Command.Command.ParseConfig<typeof options>) =>
-  Effect.gen(function*() {
-    const testnet = yield* Effect.promise(() => import("../../dht/testnet.js"))
-    if (o.nodes > 5000) return yield* new InvalidInput({ reason: "--nodes: at most 5000." })
-    if (!o.json) yield* Console.error(`Starting ${o.nodes} DHT nodes on ${o.host}...`)
-    const started = Date.now()
-    const net = yield* testnet.make(o.nodes, { host: o.host, port: o.port })
-    const bootstrap = net.bootstrap.join(",")
-    yield* Console.log(
-      o.json
-        ? JSON.stringify({ nodes: net.nodes.length, bootstrap: net.bootstrap })
-        : [
-          `Local DHT: ${net.nodes.length} nodes on ${o.host}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
-          `Bootstrap: ${bootstrap}`,
-          "",
-          `  export CCLINK_BOOTSTRAP=${bootstrap}`,
-          `  or pass --bootstrap ${bootstrap} to publish, pickup, list and revoke.`,
-          "",
-          "Press Ctrl-C to stop."
-        ].join("\n")
-    )
-    return yield* Effect.never
-  }).pipe(Effect.scoped)
+export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 
-export const command = Command.make("testnet", options, handler).pipe(
+export const command = Command.make("testnet", options, lazy(() => import("../handlers/testnet.js"))).pipe(
   Command.withDescription(
     "Run a local Mainline DHT of N real nodes until interrupted.\n\n" +
       "Example:\n" +

@@ -1,29 +1,13 @@
-/** `cclink whoami`: the public key, its fingerprint, and the key file. */
+/** `cclink whoami`: its options and help; the work is in ../handlers/whoami.ts, loaded when it runs. */
 import { Command } from "@effect/cli"
-import { Console, Effect, Option } from "effect"
-import { fingerprint, toDisplay, toZ32 } from "../../domain/keys.js"
-import { KeyStore } from "../../services/KeyStore.js"
 import * as shared from "../options.js"
+import { lazy } from "../lazy.js"
 
-const options = { json: shared.json, ...shared.passphraseSources }
+export const options = { json: shared.json, ...shared.passphraseSources }
 
-export const handler = (o: Command.Command.ParseConfig<typeof options>) =>
-  Effect.gen(function*() {
-    const keyStore = yield* KeyStore
-    const keypair = yield* keyStore.load({
-      fd: Option.getOrUndefined(o.passphraseFd),
-      file: Option.getOrUndefined(o.passphraseFile)
-    })
-    const publicKey = keypair.publicKey
-    keypair.wipe()
-    yield* Console.log(
-      o.json
-        ? JSON.stringify({ publicKey: toZ32(publicKey), display: toDisplay(publicKey), fingerprint: fingerprint(publicKey), keyFile: keyStore.path })
-        : `Public key:  ${toDisplay(publicKey)}\nFingerprint: ${fingerprint(publicKey)}\nKey file:    ${keyStore.path}`
-    )
-  })
+export type WhoamiOptions = Command.Command.ParseConfig<typeof options>
 
-export const command = Command.make("whoami", options, handler).pipe(
+export const command = Command.make("whoami", options, lazy(() => import("../handlers/whoami.js"))).pipe(
   Command.withDescription(
     "Show your public key (what others pass to --share or pickup), its fingerprint and the key file.\n\n" +
       "Examples:\n" +

@@ -1,11 +1,13 @@
 /**
- * The built CLI as a subprocess: `node dist/cli.js ...` with an environment
- * built from nothing (so the developer's HOME, CCLINK_* or CLAUDE_* never leak
+ * The built CLI as a subprocess: `node <build>/dist/cli.js ...` (see
+ * build.ts) with an environment built from nothing (so the developer's HOME, CCLINK_* or CLAUDE_* never leak
  * in), stdin and any extra descriptors as real pipes, and every result checked
  * for what must never be printed: stack traces, ANSI escapes in a pipe, and
  * the secrets the test registered.
  */
 import { spawn } from "node:child_process"
+import { constants } from "node:os"
+import type { Writable } from "node:stream"
 import { expect } from "vitest"
 import { builtCli } from "./build.js"
 
@@ -37,8 +39,8 @@ export const registerSecret = (secret: string): string => {
   return secret
 }
 
-/** Lines a Node stack trace or an uncaught error prints. */
-const STACK_LINE = /^\s+at .+/m
+/** Lines a V8 stack trace or an uncaught error prints. */
+const STACK_LINE = /^ {4}at /m
 const ERROR_LINE = /^(\w*Error|Uncaught|node:internal)\b/m
 
 /** What every output of the CLI must satisfy, whatever the command did. */
@@ -68,7 +70,7 @@ export const run = async (args: ReadonlyArray<string>, options: RunOptions): Pro
     child.stdin!.on("error", () => {})
     child.stdin!.end(options.input ?? "")
     extra.forEach((text, i) => {
-      const pipe = child.stdio[3 + i] as NodeJS.WritableStream & { on: (e: string, f: () => void) => void }
+      const pipe = child.stdio[3 + i] as Writable
       pipe.on("error", () => {})
       pipe.end(text)
     })
@@ -80,7 +82,7 @@ export const run = async (args: ReadonlyArray<string>, options: RunOptions): Pro
     child.once("close", (code, signal) => {
       clearTimeout(deadline)
       const result = {
-        code: code ?? 128 + (signal === null ? 0 : 1),
+        code: code ?? 128 + (signal === null ? 0 : constants.signals[signal]),
         stdout: Buffer.concat(stdout).toString("utf8"),
         stderr: Buffer.concat(stderr).toString("utf8"),
         ms: Date.now() - started

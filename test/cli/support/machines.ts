@@ -130,7 +130,7 @@ export const makeMachine = (
 }
 
 /** A project folder at one absolute path that every machine of `root` shares. */
-export const makeProject = (root: Root, name = "proj"): string => {
+export const makeProject = (root: Root, name: string): string => {
   const dir = join(root.dir, "work", name)
   mkdirSync(dir, { recursive: true })
   return dir

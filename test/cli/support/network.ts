@@ -8,8 +8,8 @@ import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import { createSocket } from "node:dgram"
 import * as Mainline from "../../../src/dht/mainline.js"
 import * as Testnet from "../../../src/dht/testnet.js"
-import type { Keypair, PublicKey } from "../../../src/domain/keys.js"
-import { Dht, DhtConfig, type PublishReport, type ResolvedPacket } from "../../../src/services/Dht.js"
+import type { Keypair } from "../../../src/domain/keys.js"
+import { Dht, DhtConfig, type PublishReport } from "../../../src/services/Dht.js"
 
 export interface LocalDht {
   readonly bootstrap: ReadonlyArray<string>
@@ -37,10 +37,6 @@ const client = (bootstrap: ReadonlyArray<string>) =>
 /** Publishes `record` verbatim (any text) under the keypair, in a packet it signs correctly. */
 export const publishRaw = (bootstrap: ReadonlyArray<string>, keypair: Keypair, record: string): Promise<PublishReport> =>
   Effect.runPromise(Effect.flatMap(Dht, (dht) => dht.publish(keypair, record)).pipe(Effect.provide(client(bootstrap))))
-
-/** What the DHT holds for the key now; rejects with NotFound when nothing (or a revocation). */
-export const resolveRaw = (bootstrap: ReadonlyArray<string>, publicKey: PublicKey): Promise<ResolvedPacket> =>
-  Effect.runPromise(Effect.flatMap(Dht, (dht) => dht.resolve(publicKey)).pipe(Effect.provide(client(bootstrap))))
 
 /** A UDP port on 127.0.0.1 that was free a moment ago and has nobody listening now. */
 export const closedPort = (): Promise<number> =>

@@ -1,0 +1,224 @@
+/**
+ * `cclink [SESSION_ID]` / `cclink publish [SESSION_ID]`: find the session,
+ * seal it, sign it, publish it under the user's key.
+ */
+import type { PublishOptions } from "../commands/publish.js"
+import { Console, Duration, Effect, Either, Layer, Option, Redacted, Schedule } from "effect"
+import { hostname } from "node:os"
+import { formatDuration, parseDuration } from "../../domain/duration.js"
+import { InvalidInput, NetworkError } from "../../domain/errors.js"
+import { parsePublicKey, type PublicKey, toDisplay, toZ32 } from "../../domain/keys.js"
+import { type PublishMode, publishMode } from "../../domain/modes.js"
+import { checkPin } from "../../domain/pinPolicy.js"
+import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
+import type { Handoffs, Published } from "../../services/Handoffs.js"
+import { keepAlive } from "../../services/Keepalive.js"
+import { KeyStore } from "../../services/KeyStore.js"
+import { Passphrase } from "../../services/Passphrase.js"
+import { type Session, Sessions } from "../../services/Sessions.js"
+import { TerminalPrompt } from "../../services/TerminalPrompt.js"
+import { handoffsLayer } from "../network.js"
+import { showQr } from "../qr.js"
+import { homeRelative, localTime } from "../show.js"
+import { withSpinner } from "../spinner.js"
+import { bold, green } from "../style.js"
+import { Claude, Keys } from "../layers.js"
+
+export const DEFAULT_TTL = 86400
+const MIN_TTL = 60
+const MAX_TTL = 30 * 86400
+
+
+const ttlSeconds = (text: string) =>
+  Either.match(parseDuration(text), {
+    onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--ttl: ${reason}` })),
+    onRight: (seconds) =>
+      seconds >= MIN_TTL && seconds <= MAX_TTL
+        ? Effect.succeed(seconds)
+        : Effect.fail(new InvalidInput({ reason: `--ttl must be between 1m and 30d, got ${formatDuration(seconds)}.` }))
+  })
+
+/** An explicit id, or the active session of this directory (a picker on a terminal when several). */
+const chooseSession = (explicit: Option.Option<string>) =>
+  Effect.gen(function*() {
+    const sessions = yield* Sessions
+    const cwd = process.cwd()
+    if (Option.isSome(explicit)) {
+      const id = yield* parseSessionId(explicit.value)
+      const file = yield* Effect.option(sessions.findById(id))
+      const project = Option.isSome(file) ? yield* sessions.projectOf(file.value.file) : Option.none()
+      return { sessionId: id, project: Option.getOrElse(project, () => cwd) }
+    }
+    const found = yield* sessions.discover(cwd)
+    if (found.length === 1) return found[0]
+    const terminal = yield* TerminalPrompt
+    if (!terminal.interactive) return found[0]
+    const index = yield* terminal.choose(
+      "Several Claude Code sessions are active here. Which one?",
+      found.map(describeSession)
+    )
+    return found[index]!
+  })
+
+const describeSession = (session: Session) =>
+  `${shortSessionId(session.sessionId)}  ${homeRelative(session.project)}  (${
+    formatDuration((Date.now() - session.mtime.getTime()) / 1000)
+  } ago)`
+
+/** The command another machine runs: the publisher's key is needed unless it is your own. */
+const pickupCommand = (publisher: string, selfPickup: boolean) =>
+  selfPickup ? "cclink pickup" : `cclink pickup ${publisher}`
+
+export const run = (o: PublishOptions) =>
+  Effect.gen(function*() {
+    const ttl = yield* ttlSeconds(o.ttl)
+    const share = Option.isSome(o.share) ? yield* parsePublicKey(o.share.value) : undefined
+    const pinFromEnv = (process.env.CCLINK_PIN ?? "") !== ""
+    const pinWanted = o.pin || Option.isSome(o.pinFile) || Option.isSome(o.pinFd) || pinFromEnv
+    const mode = yield* publishMode({ burn: o.burn, pin: pinWanted, share })
+    const session: { readonly sessionId: SessionId; readonly project: string } = yield* chooseSession(o.sessionId)
+
+    const keypair = yield* (yield* KeyStore).load({
+      fd: Option.getOrUndefined(o.passphraseFd),
+      file: Option.getOrUndefined(o.passphraseFile)
+    })
+    const pin = pinWanted
+      ? yield* (yield* Passphrase).get({
+        kind: "PIN",
+        creating: true,
+        fd: Option.getOrUndefined(o.pinFd),
+        file: Option.getOrUndefined(o.pinFile)
+      }).pipe(Effect.tap(checkPin))
+      : undefined
+
+    const every = o.keepalive ? yield* keepaliveInterval(o.every) : undefined
+    const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
+    const publicKey = keypair.publicKey
+    return yield* Effect.gen(function*() {
+      const handoffs = yield* Handoffs
+      const published = yield* withSpinner("Publishing to the DHT", o.json, (dhtOptions) =>
+        handoffs.publish(
+          {
+            keypair,
+            payload: { hostname: hostname(), project: session.project, sessionId: session.sessionId },
+            ttl,
+            mode,
+            pin
+          },
+          dhtOptions
+        )).pipe(Effect.ensuring(Effect.sync(() => {
+          keypair.wipe()
+          if (pin !== undefined) Redacted.unsafeWipe(pin)
+        })))
+      yield* report(o, session, publicKey, share, mode, pin !== undefined, published)
+      if (every !== undefined) yield* keepPublished(handoffs, publicKey, published, every, o.json)
+    }).pipe(Effect.provide(handoffsLayer(o)))
+  }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))
+
+/** Everything the user needs to pick up elsewhere, as text or one JSON object. */
+const report = (
+  o: PublishOptions,
+  session: { readonly sessionId: SessionId; readonly project: string },
+  publicKey: PublicKey,
+  share: PublicKey | undefined,
+  mode: PublishMode,
+  pinned: boolean,
+  published: Published
+) =>
+  Effect.gen(function*() {
+    const ttl = published.record.ttl
+    const publisher = toDisplay(publicKey)
+    const selfPickup = mode.encryption._tag === "Self"
+    const pickup = pickupCommand(publisher, selfPickup)
+    const expiresAt = published.record.createdAt + ttl
+    if (o.json) {
+      return yield* Console.log(JSON.stringify({
+        sessionId: session.sessionId,
+        project: session.project,
+        hostname: hostname(),
+        publisher: toZ32(publicKey),
+        recipient: share === undefined ? null : toZ32(share),
+        burn: mode.burn,
+        pin: pinned,
+        createdAt: published.record.createdAt,
+        expiresAt,
+        seq: published.report.seq,
+        storedOn: published.report.storedOn,
+        pickup
+      }))
+    }
+    const out = process.stdout
+    const lines = [
+      `Session: ${bold(out)(shortSessionId(session.sessionId))} in ${homeRelative(session.project)}`,
+      green(out)("Published!") + ` (stored on ${published.report.storedOn} of ${published.report.contacted} nodes)`,
+      share === undefined ? "  Run on another machine:" : `  Shared with ${toDisplay(share)}. They run:`,
+      `  ${bold(out)(pickup)}`,
+      `  Expires in ${formatDuration(ttl)} (${localTime(expiresAt)}).`
+    ]
+    if (mode.burn) lines.push("  Burn after reading: the first pickup removes it.")
+    if (pinned) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
+    yield* Console.log(lines.join("\n"))
+    if (o.qr) yield* showQr(pickup)
+  })
+
+const keepaliveInterval = (text: string) =>
+  Either.match(parseDuration(text), {
+    onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--every: ${reason}` })),
+    onRight: (seconds) =>
+      seconds >= 1
+        ? Effect.succeed(Duration.seconds(seconds))
+        : Effect.fail(new InvalidInput({ reason: "--every must be at least 1 second." }))
+  })
+
+/**
+ * `--keepalive`: the signed packet just published is stored again on a
+ * schedule, one log line per round, until the handoff expires or the key's
+ * newest packet is no longer this one.
+ */
+const keepPublished = (
+  handoffs: Handoffs["Type"],
+  publisher: PublicKey,
+  published: Published,
+  every: Duration.Duration,
+  json: boolean
+) =>
+  Effect.gen(function*() {
+    const expiresAt = published.record.createdAt + published.record.ttl
+    const log = (event: Record<string, unknown>, text: string) =>
+      Console.log(json ? JSON.stringify({ time: new Date().toISOString(), ...event }) : `${clock()} ${text}`)
+    // The exact bytes just signed: read back once, so every round stores them unchanged.
+    const verified = yield* handoffs.resolve(publisher).pipe(
+      Effect.filterOrFail(
+        (found) => found.seq === published.report.seq,
+        () => new NetworkError({ reason: "the packet just published could not be read back to keep it alive." })
+      ),
+      Effect.retry({ times: 3, schedule: Schedule.spaced("2 seconds") })
+    )
+    yield* log(
+      { event: "keepalive", every: Duration.toSeconds(every), expiresAt },
+      `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${localTime(expiresAt)}. Ctrl-C to stop.`
+    )
+    const end = yield* keepAlive({
+      publisher,
+      bytes: verified.bytes,
+      seq: verified.seq,
+      expiresAt,
+      every,
+      onEvent: (event) =>
+        event._tag === "Republished"
+          ? log(
+            { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
+            `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
+          )
+          : log({ event: "failed", reason: event.error.message }, `republish failed, will retry: ${event.error.message}`)
+    })
+    yield* log({ event: "stopped", reason: end }, `Stopped: ${ENDINGS[end]}`)
+  })
+
+const ENDINGS = {
+  expired: "the handoff expired.",
+  replaced: "a newer handoff replaced this one.",
+  revoked: "the handoff was revoked or burned."
+} as const
+
+const clock = () => new Date().toTimeString().slice(0, 5)

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest"
+import { check, megabytes } from "../../bench/bounds.js"
+import type { Measurements } from "../../bench/report.js"
+import type { Summary } from "../../bench/stats.js"
+
+const at = (median: number, p95 = median): Summary => ({ n: 10, median, p95 })
+const compare = (candidate: number, baseline: number) => ({
+  candidate: at(candidate),
+  baseline: at(baseline),
+  ratio: candidate / baseline
+})
+const dht = (nodes: number, resolve: number, publish: number) => ({
+  nodes,
+  networkStartMs: 1000,
+  publishMs: at(publish),
+  resolveMs: at(resolve),
+  publishDatagrams: at(50),
+  resolveDatagrams: at(30),
+  storedOn: at(20)
+})
+
+const measurements = (overrides: Partial<Measurements> = {}): Measurements => ({
+  startup: [{ command: "cclink --version", ...compare(100, 50) }],
+  argon2: compare(500, 400),
+  dht: [dht(50, 60, 100), dht(500, 150, 501)],
+  handoff: {
+    nodes: 500,
+    results: [{ key: "plaintext", publishMs: at(900), pickupMs: at(900), totalMs: at(1800) }]
+  },
+  memory: { nodes: 500, peakKiB: { candidate: at(150_000, 200_000), baseline: at(40_000), ratio: 3.75 } },
+  ...overrides
+})
+
+const statusOf = (m: Measurements, name: string) => check(m).find((bound) => bound.name.startsWith(name))
+
+describe("check", () => {
+  it("passes a figure equal to its limit and fails one above it", () => {
+    const m = measurements()
+    expect(statusOf(m, "resolve p50")).toMatchObject({ value: 150, status: "pass" })
+    expect(statusOf(m, "publish p50")).toMatchObject({ value: 501, status: "fail" })
+    expect(statusOf(m, "startup ratio, cclink --version")).toMatchObject({ value: 2, status: "pass" })
+    expect(statusOf(m, "Argon2id ratio")).toMatchObject({ value: 1.25, status: "pass" })
+  })
+
+  it("reads the DHT and handoff bounds on the 500-node network only", () => {
+    const quick = measurements({
+      dht: [dht(50, 10, 10), dht(200, 10, 10)],
+      handoff: { nodes: 200, results: [{ key: "plaintext", publishMs: at(1), pickupMs: at(1), totalMs: at(2) }] }
+    })
+    for (const name of ["resolve p50", "publish p50", "handoff p50"]) {
+      expect(statusOf(quick, name)).toMatchObject({ value: null, status: "not measured" })
+    }
+  })
+
+  it("holds peak memory to its 95th percentile in megabytes of 10^6 bytes", () => {
+    expect(megabytes(200_000)).toBeCloseTo(204.8)
+    expect(statusOf(measurements(), "pickup peak memory")).toMatchObject({ status: "fail" })
+  })
+})
