@@ -3,7 +3,7 @@
  * unless `--no-passphrase`.
  */
 import type { InitOptions } from "../commands/init.js"
-import { Console, Effect, Option } from "effect"
+import { Console, Effect, Option, Redacted } from "effect"
 import { readFile } from "node:fs/promises"
 import { Declined, FileError, InvalidInput } from "../../domain/errors.js"
 import { Keypair, toDisplay } from "../../domain/keys.js"
@@ -11,7 +11,6 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { Keys } from "../layers.js"
-
 
 const readImport = (source: string) =>
   Effect.tryPromise({
@@ -48,17 +47,26 @@ export const run = (o: InitOptions) =>
     const keypair = Option.isSome(o.import)
       ? yield* Effect.flatMap(readImport(o.import.value), keyStore.parseImport)
       : Keypair.generate()
-    const passphrase = o.noPassphrase ? undefined : yield* (yield* Passphrase).get({
-      kind: "passphrase",
-      creating: true,
-      fd: Option.getOrUndefined(o.passphraseFd),
-      file: Option.getOrUndefined(o.passphraseFile)
-    })
-    yield* keyStore.save(keypair, { passphrase, overwrite: true }).pipe(Effect.ensuring(Effect.sync(() => keypair.wipe())))
+    // The seed and the passphrase are wiped whatever happens once they exist: a passphrase
+    // that cannot be read, or a failed write, must not leave them in memory.
+    const getPassphrase = o.noPassphrase
+      ? Effect.succeed(undefined)
+      : Effect.flatMap(Passphrase, (passphrase) =>
+        passphrase.get({
+          kind: "passphrase",
+          creating: true,
+          fd: Option.getOrUndefined(o.passphraseFd),
+          file: Option.getOrUndefined(o.passphraseFile)
+        }))
+    const sealed = yield* Effect.acquireUseRelease(
+      getPassphrase,
+      (passphrase) => Effect.as(keyStore.save(keypair, { passphrase, overwrite: true }), passphrase !== undefined),
+      (passphrase) => Effect.sync(() => passphrase !== undefined && Redacted.unsafeWipe(passphrase))
+    ).pipe(Effect.ensuring(Effect.sync(() => keypair.wipe())))
 
     yield* Console.log([
       `${Option.isSome(o.import) ? "Imported" : "Created"} key: ${keyStore.path}${
-        passphrase === undefined ? " (unencrypted)" : " (passphrase-protected)"
+        sealed ? " (passphrase-protected)" : " (unencrypted)"
       }`,
       `Public key: ${toDisplay(keypair.publicKey)}`,
       "",

@@ -14,7 +14,6 @@ import { homeRelative } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { Keys } from "../layers.js"
 
-
 const NONE = "No active handoffs."
 
 export const run = (o: ListOptions) =>

@@ -8,7 +8,6 @@ import { handoffsLayer } from "../network.js"
 import { withSpinner } from "../spinner.js"
 import { Keys } from "../layers.js"
 
-
 export const run = (o: RevokeOptions) =>
   Effect.gen(function*() {
     if (!o.yes) {

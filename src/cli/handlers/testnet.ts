@@ -7,7 +7,6 @@ import type { TestnetOptions } from "../commands/testnet.js"
 import { Console, Effect } from "effect"
 import { InvalidInput } from "../../domain/errors.js"
 
-
 export const run = (o: TestnetOptions) =>
   Effect.gen(function*() {
     const testnet = yield* Effect.promise(() => import("../../dht/testnet.js"))

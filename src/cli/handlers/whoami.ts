@@ -5,7 +5,6 @@ import { fingerprint, toDisplay, toZ32 } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Keys } from "../layers.js"
 
-
 export const run = (o: WhoamiOptions) =>
   Effect.gen(function*() {
     const keyStore = yield* KeyStore
