@@ -22,6 +22,10 @@ export default defineConfig([
   {
     ...common,
     entry: { cclink: "src/cli/main.ts" },
+    esbuildOptions: (options) => {
+      const stub = "./src/cli/stubs/configFileFormat.ts"
+      options.alias = { yaml: stub, toml: stub, ini: stub }
+    },
     format: ["cjs"],
     splitting: false,
     outExtension: () => ({ js: ".cjs" })
