@@ -131,6 +131,7 @@ export const writeSecretFile = (
       // The mode given to mkdir passes through the umask; chmod makes it exact.
       if (fs.mkdirSync(folder, { recursive: true, mode: 0o700 }) !== undefined) fs.chmodSync(folder, 0o700)
     })
+    removeStaleTemporaries(folder, basename(path))
     const fd = yield* Effect.acquireRelease(
       step(temp, "create a temporary file", () => fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)),
       (fd) =>
@@ -167,6 +168,27 @@ export const writeSecretFile = (
       }
     })
   }).pipe(Effect.scoped)
+}
+
+/** A writer killed between creating and renaming its temporary file leaves it behind. */
+const STALE_AFTER_MS = 60_000
+
+/**
+ * Removes temporary files of earlier writes to `name` that were killed midway
+ * (`kill -9`, power loss): each may hold a copy of the secret. Recent ones
+ * may belong to a write still under way and are left alone. Best effort.
+ */
+const removeStaleTemporaries = (folder: string, name: string) => {
+  const pattern = new RegExp(`^\\.${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\.[0-9a-f]{16}\\.tmp$`)
+  try {
+    for (const entry of fs.readdirSync(folder)) {
+      if (!pattern.test(entry)) continue
+      const file = join(folder, entry)
+      if (Date.now() - fs.lstatSync(file).mtimeMs > STALE_AFTER_MS) fs.rmSync(file, { force: true })
+    }
+  } catch {
+    // Cleaning up is a courtesy; the write itself does not depend on it.
+  }
 }
 
 const octal = (mode: number): string => `0${mode.toString(8).padStart(3, "0")}`

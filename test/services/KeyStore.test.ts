@@ -1,7 +1,7 @@
 import { it } from "@effect/vitest"
 import { type ConfigError, ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
 import fc from "fast-check"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { afterAll, describe, expect } from "vitest"
@@ -341,4 +341,29 @@ describe("KeyStore.parseImport", () => {
       ),
       { numRuns: 200 }
     ))
+})
+
+describe("KeyStore leftovers of killed writes", () => {
+  it.effect("a save removes temporary files older than a minute, and leaves recent ones to their writer", () => {
+    const home = freshHome()
+    const folder = join(home, ".pubky")
+    const stale = join(folder, ".secret_key.00112233445566aa.tmp")
+    const recent = join(folder, ".secret_key.00112233445566bb.tmp")
+    const unrelated = join(folder, ".other.00112233445566cc.tmp")
+    return withStore(
+      (store) =>
+        Effect.gen(function*() {
+          for (const file of [stale, recent, unrelated]) writeKeyFile(file, hex(9))
+          const old = new Date(Date.now() - 5 * 60_000)
+          utimesSync(stale, old, old)
+          utimesSync(unrelated, old, old)
+          yield* store.save(keypair(2), { overwrite: false })
+          expect(existsSync(stale)).toBe(false)
+          expect(existsSync(recent)).toBe(true)
+          expect(existsSync(unrelated)).toBe(true)
+          expect(readFileSync(store.path, "utf8")).toBe(hex(2))
+        }),
+      { env: { HOME: home } }
+    )
+  })
 })
