@@ -131,7 +131,7 @@ export const writeSecretFile = (
       // The mode given to mkdir passes through the umask; chmod makes it exact.
       if (fs.mkdirSync(folder, { recursive: true, mode: 0o700 }) !== undefined) fs.chmodSync(folder, 0o700)
     })
-    removeStaleTemporaries(folder, basename(path))
+    yield* Effect.sync(() => removeStaleTemporaries(folder, basename(path)))
     const fd = yield* Effect.acquireRelease(
       step(temp, "create a temporary file", () => fs.openSync(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600)),
       (fd) =>
