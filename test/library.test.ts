@@ -1,0 +1,38 @@
+/**
+ * The package as another Effect program sees it: `import ... from "cclink"`
+ * resolves to the built library (dist/lib, built by `npm test`), with the
+ * services, their layers and the domain, enough for a whole handoff.
+ */
+import { execFileSync } from "node:child_process"
+import { existsSync } from "node:fs"
+import { describe, expect, it } from "vitest"
+
+const program = `
+import { Duration, Effect, Layer } from "effect"
+import { DhtMemory, Handoffs, Keypair, publishMode } from "cclink"
+
+const keypair = Keypair.generate()
+const run = Effect.gen(function*() {
+  const handoffs = yield* Handoffs
+  const mode = yield* publishMode({ burn: false, pin: false, share: undefined })
+  const payload = { hostname: "a", project: "/p", sessionId: "3f2a9c1e-1111-4222-8333-444455556666" }
+  yield* handoffs.publish({ keypair, payload, ttl: 3600, mode })
+  const verified = yield* handoffs.resolveActive(keypair.publicKey)
+  const opened = yield* handoffs.open(verified, { _tag: "Keypair", keypair })
+  return opened.sessionId
+})
+const layer = Handoffs.layer.pipe(Layer.provide(DhtMemory.layer))
+console.log(await Effect.runPromise(run.pipe(Effect.provide(layer))))
+`
+
+describe("the library", () => {
+  it("is importable as `cclink` and runs a handoff through its layers", () => {
+    expect(existsSync("dist/lib/index.js"), "run `npm run build` first").toBe(true)
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", program], { encoding: "utf8" })
+    expect(out.trim()).toBe("3f2a9c1e-1111-4222-8333-444455556666")
+  })
+
+  it("ships type declarations for its entry", () => {
+    expect(existsSync("dist/lib/index.d.ts")).toBe(true)
+  })
+})
