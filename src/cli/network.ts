@@ -66,17 +66,15 @@ export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, In
 /** `$XDG_STATE_HOME/cclink`, or `~/.local/state/cclink`. */
 const defaultStateDir = () => join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "cclink")
 
-/** `Handoffs` over the transport that `options` choose. */
-export const handoffsLayer = (options: NetworkOptions) =>
+/** `Handoffs` (and the `Dht` under it) over the transport that `config` describes. */
+export const handoffsLayer = (config: DhtSettings) =>
   Layer.unwrapEffect(
-    Effect.gen(function*() {
-      const config = yield* settings(options)
-      const [{ Handoffs }, live] = yield* Effect.promise(() =>
-        Promise.all([import("../services/Handoffs.js"), import("../dht/live.js")])
+    Effect.promise(() => Promise.all([import("../services/Handoffs.js"), import("../dht/live.js")])).pipe(
+      Effect.map(([{ Handoffs }, live]) =>
+        Handoffs.layer.pipe(
+          Layer.provideMerge(live.layer),
+          Layer.provide(Layer.succeed(DhtConfig, config))
+        )
       )
-      return Handoffs.layer.pipe(
-        Layer.provideMerge(live.layer),
-        Layer.provide(Layer.succeed(DhtConfig, config))
-      )
-    })
+    )
   )

@@ -61,14 +61,14 @@ describe("init", () => {
     })
   })
 
-  it("refuses to replace a key without -y (exit 1, key kept); -y replaces it", async () => {
+  it("refuses to replace a key without -y or a terminal (exit 7, as any confirmation; key kept); -y replaces it", async () => {
     const m = machine("replace")
     expect((await m.run(["init", "--no-passphrase"])).code).toBe(0)
     const before = publicKeyOfFile(m.keyFile)
 
     const refused = await m.run(["init", "--no-passphrase"])
-    expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain(`A key already exists at ${m.keyFile}`)
+    expect(refused.code).toBe(7)
+    expect(refused.stderr).toContain(`a key already exists at ${m.keyFile}`)
     expect(refused.stderr).toContain("cclink init -y")
     expect(publicKeyOfFile(m.keyFile)).toBe(before)
 
@@ -210,7 +210,8 @@ describe("key file problems", () => {
     const m = machine("keyless")
     const project = makeProject(root, `keyless-${randomUUID().slice(0, 8)}`)
     m.writeSession(project, randomUUID())
-    for (const [args, cwd] of [[["whoami"], m.home], [[], project], [["pickup"], m.home], [["list"], m.home]] as const) {
+    const commands = [[["whoami"], m.home], [[], project], [["pickup"], m.home], [["list"], m.home]] as const
+    for (const [args, cwd] of commands) {
       const result = await m.run(args, { cwd, env: { CCLINK_BOOTSTRAP: "127.0.0.1:9" } })
       expect(result.code, args.join(" ")).toBe(5)
       expect(errorText(result)).toBe(`No key at ${m.keyFile}.\nRun \`cclink init\` to create a key.`)

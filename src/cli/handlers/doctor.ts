@@ -50,7 +50,7 @@ export const run = (o: DoctorOptions) =>
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     const started = Date.now()
     const lookup = yield* Effect.flatMap(Handoffs, (handoffs) => Effect.either(handoffs.resolve(publisher))).pipe(
-      Effect.provide(handoffsLayer(o)),
+      Effect.provide(handoffsLayer(config)),
       Effect.catchTag("InvalidInput", (error) => Effect.succeed(Either.left(error)))
     )
     const elapsed = ((Date.now() - started) / 1000).toFixed(1)

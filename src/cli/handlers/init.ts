@@ -5,7 +5,7 @@
 import type { InitOptions } from "../commands/init.js"
 import { Console, Effect, Option, Redacted } from "effect"
 import { readFile } from "node:fs/promises"
-import { Declined, FileError, InvalidInput } from "../../domain/errors.js"
+import { Declined, FileError } from "../../domain/errors.js"
 import { Keypair, toDisplay } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
@@ -35,8 +35,8 @@ export const run = (o: InitOptions) =>
       const terminal = yield* TerminalPrompt
       if (!o.yes) {
         if (!terminal.interactive) {
-          return yield* new InvalidInput({
-            reason: `A key already exists at ${keyStore.path}.\nRun \`cclink init -y\` to replace it (the old key is lost).`
+          return yield* new Declined({
+            what: `a key already exists at ${keyStore.path}.\nRun \`cclink init -y\` to replace it (the old key is lost).`
           })
         }
         const replace = yield* terminal.confirm(`A key already exists at ${keyStore.path}. Replace it? The old key is lost.`)

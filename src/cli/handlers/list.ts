@@ -9,7 +9,7 @@ import { formatDuration } from "../../domain/duration.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
 import { type Keypair, parsePublicKey, toZ32 } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
-import { handoffsLayer } from "../network.js"
+import { handoffsLayer, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { Keys } from "../layers.js"
@@ -18,6 +18,8 @@ const NONE = "No active handoffs."
 
 export const run = (o: ListOptions) =>
   Effect.gen(function*() {
+    // Options are checked before the key is opened, so a typo never costs a passphrase.
+    const network = yield* settings(o)
     const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
     const keypair: Keypair | undefined = explicit === undefined
       ? yield* (yield* KeyStore).load({
@@ -55,7 +57,7 @@ export const run = (o: ListOptions) =>
         pin: record.pinSalt !== undefined,
         recipient: record.recipient
       })
-    }).pipe(Effect.provide(handoffsLayer(o)), Effect.ensuring(Effect.sync(() => keypair?.wipe())))
+    }).pipe(Effect.provide(handoffsLayer(network)), Effect.ensuring(Effect.sync(() => keypair?.wipe())))
 
     if (o.json) {
       return yield* Console.log(JSON.stringify({

@@ -16,7 +16,7 @@ import { Passphrase } from "../../services/Passphrase.js"
 import { SessionPlacement } from "../../services/SessionPlacement.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
-import { handoffsLayer } from "../network.js"
+import { handoffsLayer, settings } from "../network.js"
 import { showQr } from "../qr.js"
 import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
@@ -26,18 +26,25 @@ import { Claude, Keys } from "../layers.js"
 
 export const run = (o: PickupOptions) =>
   Effect.gen(function*() {
+    // Options are checked before the key is opened, so a typo never costs a passphrase.
+    const network = yield* settings(o)
     const keyStore = yield* KeyStore
     const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
     const passphrase = { fd: Option.getOrUndefined(o.passphraseFd), file: Option.getOrUndefined(o.passphraseFile) }
     // Your own key is needed to know whose record to fetch, to decrypt self and
     // shared records, and to burn; a PIN pickup of someone else's needs none.
-    let keypair: Keypair | undefined = explicit === undefined ? yield* keyStore.load(passphrase) : undefined
+    let keypair: Keypair | undefined = explicit === undefined || o.burn ? yield* keyStore.load(passphrase) : undefined
     const loadKey = Effect.suspend(() =>
       keypair !== undefined
         ? Effect.succeed(keypair)
         : Effect.tap(keyStore.load(passphrase), (loaded) => Effect.sync(() => (keypair = loaded)))
     )
     const publisher = explicit ?? keypair!.publicKey
+    if (o.burn && !equals(keypair!.publicKey, publisher)) {
+      return yield* new InvalidInput({
+        reason: `--burn removes your own handoff; this one belongs to ${toDisplay(publisher)}.`
+      })
+    }
 
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     return yield* Effect.gen(function*() {
@@ -77,11 +84,6 @@ export const run = (o: PickupOptions) =>
 
       const own = keypair !== undefined && equals(keypair.publicKey, publisher)
       const burnNow = o.burn || record.burn
-      if (o.burn && !own) {
-        return yield* new InvalidInput({
-          reason: "--burn removes your own handoff; this one belongs to " + toDisplay(publisher) + "."
-        })
-      }
 
       const summary = summarize(verified, payload.hostname, payload.project, yield* nowSeconds)
       const terminal = yield* TerminalPrompt
@@ -161,7 +163,7 @@ export const run = (o: PickupOptions) =>
         process.exitCode = code
       })
     }).pipe(
-      Effect.provide(handoffsLayer(o)),
+      Effect.provide(handoffsLayer(network)),
       Effect.ensuring(Effect.sync(() => keypair?.wipe()))
     )
   }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))

@@ -17,7 +17,7 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import { handoffsLayer } from "../network.js"
+import { handoffsLayer, settings } from "../network.js"
 import { showQr } from "../qr.js"
 import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
@@ -71,6 +71,8 @@ const pickupCommand = (publisher: string, selfPickup: boolean) =>
 
 export const run = (o: PublishOptions) =>
   Effect.gen(function*() {
+    // Options are checked before the key is opened, so a typo never costs a passphrase.
+    const network = yield* settings(o)
     const ttl = yield* ttlSeconds(o.ttl)
     const share = Option.isSome(o.share) ? yield* parsePublicKey(o.share.value) : undefined
     const pinFromEnv = (process.env.CCLINK_PIN ?? "") !== ""
@@ -112,7 +114,7 @@ export const run = (o: PublishOptions) =>
         })))
       yield* report(o, session, publicKey, share, mode, pin !== undefined, published)
       if (every !== undefined) yield* keepPublished(handoffs, publicKey, published, every, o.json)
-    }).pipe(Effect.provide(handoffsLayer(o)))
+    }).pipe(Effect.provide(handoffsLayer(network)))
   }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))
 
 /** Everything the user needs to pick up elsewhere, as text or one JSON object. */

@@ -4,12 +4,14 @@ import { Console, Effect, Option } from "effect"
 import { Declined } from "../../domain/errors.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import { handoffsLayer } from "../network.js"
+import { handoffsLayer, settings } from "../network.js"
 import { withSpinner } from "../spinner.js"
 import { Keys } from "../layers.js"
 
 export const run = (o: RevokeOptions) =>
   Effect.gen(function*() {
+    // Options are checked before the key is opened, so a typo never costs a passphrase.
+    const network = yield* settings(o)
     if (!o.yes) {
       const terminal = yield* TerminalPrompt
       if (!terminal.interactive) {
@@ -24,7 +26,7 @@ export const run = (o: RevokeOptions) =>
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     const report = yield* withSpinner("Revoking", o.json, (dhtOptions) =>
       Effect.flatMap(Handoffs, (handoffs) => handoffs.revoke(keypair, dhtOptions))).pipe(
-        Effect.provide(handoffsLayer(o)),
+        Effect.provide(handoffsLayer(network)),
         Effect.ensuring(Effect.sync(() => keypair.wipe()))
       )
     yield* Console.log(
