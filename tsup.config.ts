@@ -14,7 +14,9 @@ const common: Options = {
   minify: true,
   sourcemap: false,
   clean: false,
-  noExternal: [/.*/]
+  // Everything is bundled but the native Argon2 binding, loaded from node_modules.
+  noExternal: [/^(?!argon2$)/],
+  external: ["argon2"]
 }
 
 export default defineConfig([

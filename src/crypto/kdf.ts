@@ -6,8 +6,8 @@
 import { hkdf } from "@noble/hashes/hkdf.js"
 import { sha256 } from "@noble/hashes/sha2.js"
 import { Effect, Redacted } from "effect"
-import { argon2id } from "hash-wasm"
 import type { Argon2Costs } from "./argon2Costs.js"
+import { argon2id } from "./argon2id.js"
 
 export type KdfInfo = "cclink-pin-v1" | "cclink-key-v1"
 
@@ -15,8 +15,8 @@ export type KdfInfo = "cclink-pin-v1" | "cclink-key-v1"
  * `HKDF-SHA256(salt = none, ikm = Argon2id(secret, salt, costs), info)`, 32 bytes.
  *
  * Preconditions, checked by the callers in this folder before deriving:
- * `secretUtf8` is not empty (hash-wasm refuses empty passwords, although
- * Argon2 allows them), `salt` is at least 8 bytes, and `withinBounds(costs)`.
+ * `secretUtf8` is not empty (hash-wasm, the fallback, refuses empty
+ * passwords, although Argon2 allows them), `salt` is at least 8 bytes, and `withinBounds(costs)`.
  * A violation is a defect. The Argon2 output is wiped once HKDF has used it.
  */
 export const deriveKey = (
@@ -25,17 +25,7 @@ export const deriveKey = (
   costs: Argon2Costs,
   info: KdfInfo
 ): Effect.Effect<Uint8Array> =>
-  Effect.promise(() =>
-    argon2id({
-      password: secretUtf8,
-      salt,
-      memorySize: costs.memoryKiB,
-      iterations: costs.iterations,
-      parallelism: costs.parallelism,
-      hashLength: 32,
-      outputType: "binary"
-    })
-  ).pipe(
+  Effect.promise(() => argon2id(secretUtf8, salt, costs)).pipe(
     Effect.map((ikm) => {
       try {
         return hkdf(sha256, ikm, undefined, new TextEncoder().encode(info), 32)
