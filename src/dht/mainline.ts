@@ -64,6 +64,17 @@ const recentNodes = (node: DHT, bootstrap: ReadonlyArray<string>): ReadonlyArray
     .filter((contact) => !bootstrap.includes(formatContact(contact)))
     .slice(0, RoutingCache.MAX_CACHED_NODES)
 
+/**
+ * Empties the routing table, so the next lookup starts from the bootstrap nodes
+ * (and the cache). k-rpc goes back to them only while it knows fewer nodes than
+ * there are bootstrap nodes: a long-lived client (keepalive) whose known nodes
+ * are all gone, or answer under another id after a restart, would otherwise ask
+ * them forever.
+ */
+const forgetNodes = (node: DHT) => {
+  for (const contact of node.nodes.toArray()) if (contact.id !== undefined) node.nodes.remove(contact.id)
+}
+
 const nowMicros = Clock.currentTimeNanos.pipe(Effect.map((nanos) => Number(nanos / 1000n)))
 
 export const make = Effect.gen(function*() {
@@ -87,8 +98,14 @@ export const make = Effect.gen(function*() {
   /** A lookup that reached nobody is a network failure (retried); one that reached nodes is an answer. */
   const find = (publicKey: PublicKey, options: DhtOptions | undefined) =>
     node.pipe(
-      Effect.flatMap((dht) => lookup(dht, publicKey, options?.onProgress ?? (() => {}))),
-      Effect.filterOrFail((found) => found.contacted > 0, () => unreachable)
+      Effect.flatMap((dht) =>
+        lookup(dht, publicKey, options?.onProgress ?? (() => {})).pipe(
+          Effect.filterOrElse(
+            (found) => found.contacted > 0,
+            () => Effect.zipRight(Effect.sync(() => forgetNodes(dht)), Effect.fail(unreachable))
+          )
+        )
+      )
     )
 
   /** Resolve, sign with a seq above everything seen, store with CAS on what was seen. */

@@ -19,6 +19,16 @@ export interface ResumeCall {
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP"] as const
 
+/**
+ * The variables that carry cclink's secrets stay with cclink: claude, and
+ * every command and tool it runs, would otherwise inherit the key's
+ * passphrase and the PIN.
+ */
+const SECRET_VARIABLES = new Set(["CCLINK_PASSPHRASE", "CCLINK_PIN"])
+
+const claudeEnvironment = (): NodeJS.ProcessEnv =>
+  Object.fromEntries(Object.entries(process.env).filter(([name]) => !SECRET_VARIABLES.has(name)))
+
 const notInstalled = new NotFound({
   what: "Claude Code (`claude`) is not on PATH.",
   hint: "Install it with: npm install -g @anthropic-ai/claude-code"
@@ -68,7 +78,7 @@ export class ClaudeLauncher extends Context.Tag("cclink/ClaudeLauncher")<ClaudeL
 
       const run = (claude: string, id: SessionId, dir: string) =>
         Effect.async<number, NotFound>((resume) => {
-          const child = spawn(claude, ["--resume", id], { cwd: dir, stdio: "inherit" })
+          const child = spawn(claude, ["--resume", id], { cwd: dir, stdio: "inherit", env: claudeEnvironment() })
           // Claude Code reads the terminal in raw mode, where Ctrl-C is a key
           // press, not a signal; a signal sent to cclink alone (`kill`, a
           // supervisor) is passed on, so claude decides how to end.

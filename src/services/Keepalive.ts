@@ -7,9 +7,9 @@
  * replaced.
  */
 import { Clock, Duration, Effect, Either } from "effect"
-import type { NetworkError } from "../domain/errors.js"
+import type { NetworkError, NotFound } from "../domain/errors.js"
 import type { PublicKey } from "../domain/keys.js"
-import { Dht, type PublishReport } from "./Dht.js"
+import { Dht, type PublishReport, type ResolvedPacket } from "./Dht.js"
 
 /** Why keepalive stopped. */
 export type KeepaliveEnd = "expired" | "replaced" | "revoked"
@@ -30,28 +30,34 @@ export interface KeepaliveOptions {
   readonly onEvent: (event: KeepaliveEvent) => Effect.Effect<void>
 }
 
+/** Why the key's newest packet ends the loop, if it does: a newer record, or a revocation newer than ours. */
+const endingOf = (newest: Either.Either<ResolvedPacket, NotFound | NetworkError>, seq: number) =>
+  Either.isRight(newest)
+    ? newest.right.seq > seq ? "replaced" as const : undefined
+    : newest.left._tag === "NotFound" && (newest.left.revokedSeq ?? 0) > seq
+    ? "revoked" as const
+    : undefined
+
 export const keepAlive = (options: KeepaliveOptions): Effect.Effect<KeepaliveEnd, never, Dht> =>
   Effect.gen(function*() {
     const dht = yield* Dht
     const secondsLeft = Effect.map(Clock.currentTimeMillis, (ms) => options.expiresAt - ms / 1000)
+    const ending = Effect.map(Effect.either(dht.resolve(options.publisher)), (newest) => endingOf(newest, options.seq))
     while (true) {
       const left = yield* secondsLeft
       if (left <= 0) return "expired"
       yield* Effect.sleep(Duration.min(options.every, Duration.seconds(left)))
       if ((yield* secondsLeft) <= 0) return "expired"
 
-      const newest = yield* Effect.either(dht.resolve(options.publisher))
-      if (Either.isRight(newest) && newest.right.seq > options.seq) return "replaced"
-      if (Either.isLeft(newest) && newest.left._tag === "NotFound" && (newest.left.revokedSeq ?? 0) > options.seq) {
-        return "revoked"
-      }
+      const end = yield* ending
+      if (end !== undefined) return end
       const stored = yield* Effect.either(dht.republish(options.publisher, options.bytes))
       if (Either.isRight(stored)) {
         yield* options.onEvent({ _tag: "Republished", report: stored.right })
       } else if (stored.left._tag !== "NetworkError") {
         // A newer packet appeared between the lookup and the store (bytes of
-        // our own publish always verify).
-        return "replaced"
+        // our own publish always verify): a revocation or a new record, so look again to say which.
+        return (yield* ending) ?? "replaced"
       } else {
         yield* options.onEvent({ _tag: "Failed", error: stored.left })
       }

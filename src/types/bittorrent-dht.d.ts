@@ -72,7 +72,7 @@ declare module "bittorrent-dht" {
   export default class DHT extends EventEmitter {
     constructor(options?: DhtOptions)
     readonly nodeId: Buffer
-    readonly nodes: { toArray(): Array<NodeContact>; count(): number }
+    readonly nodes: { toArray(): Array<NodeContact>; count(): number; remove(id: Buffer): void }
     readonly destroyed: boolean
     /** Set once the bootstrap lookup has finished (the "ready" event). */
     readonly ready?: boolean

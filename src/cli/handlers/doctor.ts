@@ -38,7 +38,15 @@ export const run = (o: DoctorOptions) =>
     checks.push(Either.match(key, {
       onRight: (keypair) => pass("key", `${keyStore.path} opens: ${toDisplay(keypair.publicKey)}`),
       onLeft: (error) =>
-        fail("key", error.message.split("\n")[0]!, error._tag === "NotFound" ? "cclink init" : error.message.split("\n")[1])
+        fail(
+          "key",
+          error.message.split("\n")[0]!,
+          error._tag === "NotFound"
+            ? "cclink init"
+            : error._tag === "PermissionError"
+            ? error.fix
+            : error.message.split("\n")[1]
+        )
     }))
     // Without a key, the network is still checked, with a key nobody uses.
     const publisher: PublicKey = Either.isRight(key) ? key.right.publicKey : Keypair.generate().publicKey
@@ -97,7 +105,7 @@ export const run = (o: DoctorOptions) =>
         onLeft: (error) =>
           error._tag === "NotFound"
             ? pass("handoff", "no active handoff published under your key")
-            : error._tag === "NetworkError"
+            : error._tag === "NetworkError" || (!config.useDht && config.relays.length === 0)
             ? fail("handoff", "not checked: the network did not answer", "see the network check")
             : fail("handoff", error.message.split("\n")[0]!, "cclink revoke -y, then publish again with cclink")
       }))

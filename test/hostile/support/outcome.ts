@@ -9,10 +9,10 @@ import { exitCodeOf } from "../../../src/cli/exitCode.js"
 import * as Errors from "../../../src/domain/errors.js"
 
 /**
- * The exit codes as documented to users (`cclink --help`: "Exit codes: 0 ok,
- * 1 error, 2 expired, 3 bad signature, 4 passphrase/PIN/decryption, 5 not
- * found, 6 network, 7 declined"), written out here so that a change in
- * src/cli/exitCode.ts that breaks the documentation fails the suite.
+ * The exit codes as documented to users (README, "Exit codes", and
+ * `cclink --help`: 1 error, 2 expired, 3 bad signature, 4 passphrase, PIN or
+ * decryption, 5 not found, 6 network, 7 declined), written out here so that a
+ * change in src/cli/exitCode.ts that breaks the documentation fails the suite.
  */
 export const DOCUMENTED_EXIT_CODE: Readonly<Record<Errors.CclinkError["_tag"], number>> = {
   InvalidInput: 1,

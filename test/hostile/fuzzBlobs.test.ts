@@ -134,6 +134,7 @@ describe("fuzz: decryption", () => {
         fc.asyncProperty(plaintexts, async (plaintext) => {
           const { opener, record } = bases[0]!
           const blob = await Effect.runPromise(sealToSelf(plaintext, publisher))
+          // The payload decoder says what the plaintext means; the whole path must give exactly that, or refuse.
           const opensTo = Either.match(decodePayload(plaintext), {
             onLeft: () => undefined,
             onRight: (decoded): Payload =>
