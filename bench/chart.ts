@@ -1,8 +1,8 @@
 /**
  * docs/benchmarks-latency.svg: publish and resolve latency (p50 solid, p95
  * dashed) against network size on a log-scale axis, with the p50 bounds of
- * the 500-node network and, for comparison, a curve growing like log N. Drawn from a report;
- * run alone it redraws the chart from bench/report.json:
+ * the 500-node network and, for comparison, a curve growing like log N.
+ * Drawn from a report; run alone it redraws the chart from bench/report.json:
  *
  *   node --import tsx bench/chart.ts
  */

@@ -45,7 +45,7 @@ const onNetwork = (size: number) =>
     yield* progress(`handoff on ${size} nodes, ${plan.handoffRounds} rounds of each key kind`)
     const handoff = { nodes: size, results: yield* Handoff.measure(network, plan.handoffRounds) }
     yield* progress(`pickup peak memory, ${plan.memoryRuns} runs`)
-    const memory = { nodes: size, peakKiB: yield* Memory.measure(network, plan.memoryRuns) }
+    const memory = { nodes: size, ...yield* Memory.measure(network, plan.memoryRuns) }
     return { dht, handoff, memory }
   }))
 

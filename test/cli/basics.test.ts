@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { HELP_PATHS } from "../../src/cli/main.js"
-import { run } from "./support/cli.js"
+import { jsonOf, run, start } from "./support/cli.js"
 import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
 import { closedPort } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
@@ -122,3 +122,35 @@ describe("an unreachable network", () => {
     }
   })
 })
+
+describe("cclink testnet", () => {
+  it("serves a local DHT that publish and pickup use, until Ctrl-C stops it", async () => {
+    const m = plain()
+    const testnet = await start(["testnet", "--nodes", "30", "--json"], { env: m.env })
+    let stopped = false
+    try {
+      const { nodes, bootstrap } = JSON.parse(testnet.firstLine) as { nodes: number; bootstrap: Array<string> }
+      expect(nodes).toBe(30)
+      expect(bootstrap.length).toBeGreaterThan(0)
+      for (const address of bootstrap) expect(address).toMatch(/^127\.0\.0\.1:\d+$/)
+
+      const { project, sessionId, a, b } = makePair(root, bootstrap)
+      expect((await a.run([], { cwd: project })).code).toBe(0)
+      expect(jsonOf(await b.run(["pickup", "--no-launch", "--json"])).sessionId).toBe(sessionId)
+
+      const ended = await testnet.stop("SIGINT")
+      stopped = true
+      expect(ended.code).toBe(130)
+      expect(ended.stderr).toBe("")
+    } finally {
+      if (!stopped) await testnet.stop("SIGKILL").catch(() => {})
+    }
+  })
+
+  it("refuses a network of no nodes", async () => {
+    const refused = await plain().run(["testnet", "--nodes", "0"])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain("at least one node")
+  })
+})
+

@@ -134,7 +134,9 @@ describe("list and revoke", () => {
     expect(table.code).toBe(0)
     const [header, row, ...rest] = table.stdout.trimEnd().split("\n")
     expect(header!.split(/\s+/)).toEqual(["PROJECT", "AGE", "LEFT", "BURN", "RECIPIENT"])
-    expect(row!.split(/\s{2,}/)).toEqual([project, expect.stringMatching(/^\d+s$/), expect.stringMatching(/^(1d|23h 59m)$/), "yes", "self"])
+    const age = expect.stringMatching(/^\d+s$/)
+    const left = expect.stringMatching(/^(1d|23h 59m)$/)
+    expect(row!.split(/\s{2,}/)).toEqual([project, age, left, "yes", "self"])
     expect(rest).toEqual([])
 
     const json = jsonOf(await b.run(["list", "--json"]))
@@ -147,9 +149,8 @@ describe("list and revoke", () => {
     expect(unconfirmed.stderr).toContain("cclink revoke -y")
     expect(jsonOf(await b.run(["list", "--json"])).handoffs).toHaveLength(1)
 
-    const revoked = await b.run(["revoke", "-y"])
-    expect(revoked.code).toBe(0)
-    expect(revoked.stdout).toContain("Revoked")
+    const revoked = jsonOf(await b.run(["revoke", "-y", "--json"]))
+    expect(revoked).toMatchObject({ revoked: true })
 
     const empty = await a.run(["list"])
     expect(empty.code).toBe(0)
@@ -186,5 +187,22 @@ describe("on a terminal", () => {
     } finally {
       accepted.close()
     }
+  })
+
+  it("revoke asks first; y replaces the handoff with an empty record", async () => {
+    const { project, a, b } = makePair(root, dht.bootstrap)
+    expect((await a.run([], { cwd: project })).code).toBe(0)
+
+    const terminal = await onTerminal(["revoke"], { env: b.env, cwd: b.home })
+    try {
+      await terminal.waitFor("Revoke your active handoff? [y/N]")
+      terminal.type("y")
+      terminal.press("Enter")
+      expect(await terminal.exitCode()).toBe(0)
+      expect(terminal.screen()).toContain("Revoked: an empty record replaces your handoff")
+    } finally {
+      terminal.close()
+    }
+    expect((await a.run(["pickup", "--no-launch"])).code).toBe(5)
   })
 })

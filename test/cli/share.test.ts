@@ -51,7 +51,9 @@ describe("--share", () => {
 
     const own = await a.run(["pickup", "-y"])
     expect(own.code).toBe(4)
-    expect(errorText(own)).toMatch(/^Decryption failed: this handoff \(published \d+s ago\) is shared with pk:\S+; only that key can decrypt it\.$/)
+    expect(errorText(own)).toMatch(
+      /^Decryption failed: this handoff \(published \d+s ago\) is shared with pk:\S+; only that key can decrypt it\.$/
+    )
     expect(own.stderr).toContain(colleagueKey.display)
     expect(own.stdout).toBe("")
 
@@ -63,7 +65,9 @@ describe("--share", () => {
 
     // The publisher's list names the recipient, without the project it cannot read.
     const listed = jsonOf(await a.run(["list", "--json"]))
-    expect(listed.handoffs).toEqual([expect.objectContaining({ project: null, recipient: colleagueKey.z32, burn: false })])
+    expect(listed.handoffs).toEqual([
+      expect.objectContaining({ project: null, recipient: colleagueKey.z32, burn: false })
+    ])
     const table = await a.run(["list"])
     expect(table.stdout).toContain(`(encrypted)`)
     expect(table.stdout).toContain(colleagueKey.display)

@@ -5,7 +5,7 @@
  * for what must never be printed: stack traces, ANSI escapes in a pipe, and
  * the secrets the test registered.
  */
-import { spawn } from "node:child_process"
+import { type ChildProcess, spawn } from "node:child_process"
 import { constants } from "node:os"
 import type { Writable } from "node:stream"
 import { expect } from "vitest"
@@ -52,32 +52,41 @@ export const expectClean = (text: string, where: string) => {
   }
 }
 
-export const run = async (args: ReadonlyArray<string>, options: RunOptions): Promise<RunResult> => {
+/** A started command: `done` settles once it has exited and its output passed the checks. */
+interface Started {
+  readonly child: ChildProcess
+  readonly stdout: () => string
+  readonly done: Promise<RunResult>
+}
+
+const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promise<Started> => {
   const cli = await builtCli()
-  return new Promise((resolve, reject) => {
-    const started = Date.now()
-    const extra = options.fds ?? []
-    const child = spawn(process.execPath, [cli, ...args], {
-      cwd: options.cwd ?? options.env.HOME,
-      env: options.env,
-      stdio: ["pipe", "pipe", "pipe", ...extra.map(() => "pipe" as const)]
-    })
-    const stdout: Array<Buffer> = []
-    const stderr: Array<Buffer> = []
-    child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk))
-    child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk))
-    // A command that exits without reading its input closes the pipe under us: not an error of the test.
-    child.stdin!.on("error", () => {})
-    child.stdin!.end(options.input ?? "")
-    extra.forEach((text, i) => {
-      const pipe = child.stdio[3 + i] as Writable
-      pipe.on("error", () => {})
-      pipe.end(text)
-    })
+  const started = Date.now()
+  const extra = options.fds ?? []
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: options.cwd ?? options.env.HOME,
+    env: options.env,
+    stdio: ["pipe", "pipe", "pipe", ...extra.map(() => "pipe" as const)]
+  })
+  const stdout: Array<Buffer> = []
+  const stderr: Array<Buffer> = []
+  child.stdout!.on("data", (chunk: Buffer) => stdout.push(chunk))
+  child.stderr!.on("data", (chunk: Buffer) => stderr.push(chunk))
+  // A command that exits without reading its input closes the pipe under us: not an error of the test.
+  child.stdin!.on("error", () => {})
+  child.stdin!.end(options.input ?? "")
+  extra.forEach((text, i) => {
+    const pipe = child.stdio[3 + i] as Writable
+    pipe.on("error", () => {})
+    pipe.end(text)
+  })
+  const label = `cclink ${args.join(" ")}`
+  const done = new Promise<RunResult>((resolve, reject) => {
+    const deadlineMs = options.deadlineMs ?? 60_000
     const deadline = setTimeout(() => {
       child.kill("SIGKILL")
-      reject(new Error(`cclink ${args.join(" ")} still running after ${options.deadlineMs ?? 60_000} ms`))
-    }, options.deadlineMs ?? 60_000)
+      reject(new Error(`${label} still running after ${deadlineMs} ms`))
+    }, deadlineMs)
     child.once("error", reject)
     child.once("close", (code, signal) => {
       clearTimeout(deadline)
@@ -87,7 +96,6 @@ export const run = async (args: ReadonlyArray<string>, options: RunOptions): Pro
         stderr: Buffer.concat(stderr).toString("utf8"),
         ms: Date.now() - started
       }
-      const label = `cclink ${args.join(" ")}`
       try {
         expectClean(result.stdout, `${label} stdout`)
         expectClean(result.stderr, `${label} stderr`)
@@ -99,6 +107,35 @@ export const run = async (args: ReadonlyArray<string>, options: RunOptions): Pro
       }
     })
   })
+  return { child, stdout: () => Buffer.concat(stdout).toString("utf8"), done }
+}
+
+export const run = async (args: ReadonlyArray<string>, options: RunOptions): Promise<RunResult> =>
+  (await spawnCli(args, options)).done
+
+/**
+ * A command that runs until stopped (`cclink testnet`): resolves with its
+ * first line of stdout; `stop` sends a signal and resolves once it exited.
+ */
+export const start = async (args: ReadonlyArray<string>, options: RunOptions) => {
+  const { child, stdout, done } = await spawnCli(args, options)
+  // Surfaces only through `stop`; without this an early exit would be an unhandled rejection.
+  done.catch(() => {})
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    const check = () => {
+      const text = stdout()
+      if (text.includes("\n")) resolve(text.slice(0, text.indexOf("\n")))
+    }
+    child.stdout!.on("data", check)
+    child.once("close", () => reject(new Error(`cclink ${args.join(" ")} exited before printing a line`)))
+  })
+  return {
+    firstLine,
+    stop: (signal: NodeJS.Signals): Promise<RunResult> => {
+      child.kill(signal)
+      return done
+    }
+  }
 }
 
 /** The one JSON object a `--json` command prints: stdout holds it alone, stderr nothing. */

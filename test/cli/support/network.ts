@@ -35,7 +35,11 @@ const client = (bootstrap: ReadonlyArray<string>) =>
   )
 
 /** Publishes `record` verbatim (any text) under the keypair, in a packet it signs correctly. */
-export const publishRaw = (bootstrap: ReadonlyArray<string>, keypair: Keypair, record: string): Promise<PublishReport> =>
+export const publishRaw = (
+  bootstrap: ReadonlyArray<string>,
+  keypair: Keypair,
+  record: string
+): Promise<PublishReport> =>
   Effect.runPromise(Effect.flatMap(Dht, (dht) => dht.publish(keypair, record)).pipe(Effect.provide(client(bootstrap))))
 
 /** A UDP port on 127.0.0.1 that was free a moment ago and has nobody listening now. */
@@ -49,7 +53,13 @@ export const closedPort = (): Promise<number> =>
   })
 
 /** A UDP socket that counts datagrams and never answers: shows whether a command sent anything at all. */
-export const udpSink = (): Promise<{ readonly address: string; readonly received: () => number; readonly close: () => void }> =>
+export interface UdpSink {
+  readonly address: string
+  readonly received: () => number
+  readonly close: () => void
+}
+
+export const udpSink = (): Promise<UdpSink> =>
   new Promise((resolve) => {
     const socket = createSocket("udp4")
     let received = 0

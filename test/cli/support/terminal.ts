@@ -4,6 +4,7 @@
  * screen and types into it, as a person would.
  */
 import { execFileSync } from "node:child_process"
+import { rmSync } from "node:fs"
 import { setTimeout as sleep } from "node:timers/promises"
 import { builtCli } from "./build.js"
 import { expectClean } from "./cli.js"
@@ -40,6 +41,7 @@ export const onTerminal = async (
     "new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "-c", options.cwd,
     `env -i ${environment} ${command}; echo "EXIT=$?"; sleep 600`
   )
+  const socketPath = tmux("display-message", "-p", "#{socket_path}").trim()
   const screen = (o: { readonly escapes?: boolean } = {}) =>
     tmux("capture-pane", "-p", ...(o.escapes === true ? ["-e"] : []), "-t", "t")
   const waitFor = async (text: string) => {
@@ -65,6 +67,8 @@ export const onTerminal = async (
       } catch {
         // Already gone.
       }
+      // tmux leaves its socket file behind.
+      rmSync(socketPath, { force: true })
     }
   }
 }
