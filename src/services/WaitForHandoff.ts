@@ -1,9 +1,11 @@
 /**
  * `pickup --wait`: pick up before the other machine has published. Looks the
  * key up again and again, a few seconds apart and slower as time passes, until
- * a handoff newer than the wait appears or the time is up. "Newer" is judged
- * by the publisher's clock (`created_at`) with some slack for clocks that
- * disagree, or by a higher seq than the record that was there at the start.
+ * a handoff newer than the wait appears or the time is up. A record there at
+ * the first look is the baseline: only a higher seq replaces it (unless the
+ * publisher's clock dates it after the wait began: published during that
+ * look). With nothing there at first, "newer" is judged by the publisher's
+ * clock (`created_at`) with some slack for clocks that disagree.
  */
 import { Clock, Duration, Effect, Either, Option } from "effect"
 import { type Expired, type InvalidInput, type NetworkError, NotFound, type SignatureInvalid } from "../domain/errors.js"
@@ -33,7 +35,11 @@ export const waitForHandoff = (
       const found = yield* Effect.either(handoffs.resolve(publisher, options))
       if (Either.isRight(found)) {
         const { record, seq } = found.right
-        const fresh = record.createdAt >= start - CLOCK_SLACK_SECONDS || (baseline !== undefined && seq > baseline)
+        const fresh = first
+          ? record.createdAt > start
+          : baseline === undefined
+          ? record.createdAt >= start - CLOCK_SLACK_SECONDS
+          : seq > baseline
         if (first) baseline = seq
         first = false
         if (fresh) return Option.some(found.right)

@@ -1,0 +1,232 @@
+/**
+ * Resuming where the project lives on each machine: A keeps it under
+ * `<root>/<tag>/Users/alice/x`, B under `<root>/<tag>/home/alice/x`, and
+ * B's `~/.claude/projects` holds the session file synced from A under A's
+ * folder name. Pickup copies it (never moves it, never over a different file)
+ * into the folder of B's project directory and starts claude there; without a
+ * terminal it needs --project-dir or -y; with the file nowhere it launches
+ * nothing.
+ */
+import { execFileSync } from "node:child_process"
+import { randomUUID } from "node:crypto"
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import { basename, dirname, join } from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { encodeProjectDir } from "../../src/domain/projectDir.js"
+import { errorText } from "./support/cli.js"
+import { makeKey, makeMachine, makeRoot, type Machine, type Root, standInLines } from "./support/machines.js"
+import { type LocalDht, startDht } from "./support/network.js"
+import { onTerminal } from "./support/terminal.js"
+
+let root: Root
+let dht: LocalDht
+
+beforeAll(async () => {
+  root = makeRoot()
+  dht = await startDht(30)
+})
+
+afterAll(async () => {
+  await dht?.close()
+  root?.cleanup()
+})
+
+interface Apart {
+  readonly a: Machine
+  readonly b: Machine
+  /** The project's directory on A; gone from B's disk once A has published (another machine). */
+  readonly onA: string
+  /** Where the project lives on B. */
+  readonly onB: string
+  readonly sessionId: string
+  /** The session file as synced to B: under A's folder name in B's projects folder, mode 0600. */
+  readonly synced: string
+  /** Where pickup puts it on B: under the folder of B's project directory. */
+  readonly placed: string
+}
+
+/**
+ * Two machines with one key whose project paths differ, A's session published
+ * from A's project directory, which then leaves B's disk.
+ */
+const apart = async (paths: { readonly onA: string; readonly onB: string } = {
+  onA: join("Users", "alice", "x"),
+  onB: join("home", "alice", "x")
+}): Promise<Apart> => {
+  const key = makeKey()
+  const tag = key.z32.slice(0, 8)
+  const a = makeMachine(root, `a-${tag}`, { bootstrap: dht.bootstrap })
+  const b = makeMachine(root, `b-${tag}`, { bootstrap: dht.bootstrap })
+  a.installKey(key)
+  b.installKey(key)
+  const onA = join(root.dir, tag, paths.onA)
+  const onB = join(root.dir, tag, paths.onB)
+  mkdirSync(onA, { recursive: true })
+  mkdirSync(onB, { recursive: true })
+  const sessionId = randomUUID()
+  const original = a.writeSession(onA, sessionId)
+  chmodSync(original, 0o600)
+  // Synced as Syncthing or rsync -a would: the same bytes and mode, under A's folder name.
+  const synced = join(b.projectsDir, encodeProjectDir(onA), `${sessionId}.jsonl`)
+  mkdirSync(dirname(synced), { recursive: true })
+  copyFileSync(original, synced)
+
+  expect((await a.run([], { cwd: onA })).code).toBe(0)
+  rmSync(onA, { recursive: true })
+  const placed = join(b.projectsDir, encodeProjectDir(onB), `${sessionId}.jsonl`)
+  return { a, b, onA, onB, sessionId, synced, placed }
+}
+
+const modeOf = (path: string) => statSync(path).mode & 0o777
+
+/** The message pickup prints for each file copied, with paths under B's home written `~/...`. */
+const copiedLine = (b: Machine, from: string, to: string) =>
+  `Copied ${from.replace(b.home, "~")}\n    to ${to.replace(b.home, "~")}`
+
+describe("different project paths on A and B", () => {
+  it("pickup -y --project-dir copies the session file (and memory/) into B's folder and starts claude there", async () => {
+    const { b, onB, sessionId, synced, placed } = await apart()
+    const memory = join(dirname(synced), "memory", "MEMORY.md")
+    mkdirSync(dirname(memory))
+    writeFileSync(memory, "- the parser lives in src/parse.ts\n")
+
+    const picked = await b.run(["pickup", "-y", "--project-dir", onB])
+    expect(picked.code).toBe(0)
+    expect(picked.stdout.trimEnd().split("\n")).toEqual(standInLines(onB, ["--resume", sessionId]))
+    expect(readFileSync(placed)).toEqual(readFileSync(synced))
+    expect(modeOf(placed)).toBe(0o600)
+    expect(modeOf(dirname(placed))).toBe(0o700)
+    const placedMemory = join(dirname(placed), "memory", "MEMORY.md")
+    expect(readFileSync(placedMemory, "utf8")).toBe("- the parser lives in src/parse.ts\n")
+    expect(picked.stderr).toContain(copiedLine(b, synced, placed))
+    expect(picked.stderr).toContain(copiedLine(b, memory, placedMemory))
+    // Copied, not moved; and nothing else left in the new folder (no staging files).
+    expect(existsSync(synced)).toBe(true)
+    expect(readdirSync(dirname(placed)).sort()).toEqual([`${sessionId}.jsonl`, "memory"])
+
+    // Once in place, the next pickup copies nothing and resumes in the same place.
+    const again = await b.run(["pickup", "-y", "--project-dir", onB])
+    expect(again.code).toBe(0)
+    expect(again.stderr).not.toContain("Copied")
+    expect(again.stdout.trimEnd().split("\n")).toEqual(standInLines(onB, ["--resume", sessionId]))
+  })
+
+  it("a moved project (the published path is gone): pickup -y in the new directory copies the session there", async () => {
+    const { b, onB: moved, sessionId, synced, placed } = await apart({
+      onA: join("work", "parser"),
+      onB: join("work", "parser-renamed")
+    })
+    const picked = await b.run(["pickup", "-y"], { cwd: moved })
+    expect(picked.code).toBe(0)
+    expect(picked.stdout.trimEnd().split("\n")).toEqual(standInLines(moved, ["--resume", sessionId]))
+    expect(readFileSync(placed)).toEqual(readFileSync(synced))
+    expect(picked.stderr).toContain(copiedLine(b, synced, placed))
+  })
+
+  it("a different file of the same name already in B's folder: refused, left as it was, claude not started", async () => {
+    const { b, onB, placed, synced } = await apart()
+    mkdirSync(dirname(placed), { recursive: true })
+    writeFileSync(placed, "{\"type\":\"user\",\"cwd\":\"elsewhere\"}\n", { mode: 0o600 })
+    // Older than the synced file, so the synced one is the copy pickup would place.
+    const hourAgo = new Date(Date.now() - 3600_000)
+    utimesSync(placed, hourAgo, hourAgo)
+
+    const refused = await b.run(["pickup", "-y", "--project-dir", onB])
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toBe("")
+    expect(errorText(refused)).toContain(`A different session file is already at ${placed}; cclink never overwrites it.`)
+    expect(readFileSync(placed, "utf8")).toBe("{\"type\":\"user\",\"cwd\":\"elsewhere\"}\n")
+    expect(Math.round(statSync(placed).mtimeMs)).toBe(hourAgo.getTime())
+    expect(readdirSync(dirname(placed))).toEqual([basename(placed)])
+    expect(existsSync(synced)).toBe(true)
+  })
+
+  it("without a terminal, --project-dir or -y: a clear error, nothing copied, nothing started", async () => {
+    const { b, onA, onB, placed } = await apart()
+    const refused = await b.run(["pickup"], { cwd: onB })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toBe("")
+    expect(refused.stderr).toContain(
+      `cclink: The project ${onA} is not on this machine.\n` +
+        "  Pass --project-dir DIR with where it lives here (or -y to use the current directory).\n"
+    )
+    expect(existsSync(dirname(placed))).toBe(false)
+  })
+
+  it("the session file on no folder of B: exit 5 with the ways to sync, nothing copied, nothing started", async () => {
+    const { b, onB, placed, sessionId, synced } = await apart()
+    rmSync(dirname(synced), { recursive: true })
+    const missing = await b.run(["pickup", "-y", "--project-dir", onB])
+    expect(missing.code).toBe(5)
+    expect(missing.stdout).toBe("")
+    expect(missing.stderr).toContain(`Session data is not on this machine: no ${sessionId}.jsonl under ${b.projectsDir}.`)
+    for (const option of ["Syncthing", "rsync", "NFS", "Tailscale"]) expect(missing.stderr).toContain(option)
+    expect(existsSync(dirname(placed))).toBe(false)
+  })
+})
+
+describe("on a terminal", () => {
+  it("asks before copying into the current directory's folder: n copies nothing (exit 7), y copies and resumes", async () => {
+    const { b, onB, sessionId, synced, placed } = await apart()
+    const question = `The session file is not in ${onB}'s folder. Copy it there and resume in ${onB}? [y/N]`
+
+    const declined = await onTerminal(["pickup"], { env: b.env, cwd: onB })
+    try {
+      await declined.waitFor(question)
+      declined.type("n")
+      declined.press("Enter")
+      expect(await declined.exitCode()).toBe(7)
+      expect(existsSync(placed)).toBe(false)
+    } finally {
+      declined.close()
+    }
+
+    const accepted = await onTerminal(["pickup"], { env: b.env, cwd: onB })
+    try {
+      await accepted.waitFor(question)
+      accepted.type("y")
+      accepted.press("Enter")
+      expect(await accepted.exitCode()).toBe(0)
+      const screen = accepted.screen()
+      expect(screen).toContain(`stand-in claude cwd=${onB}`)
+      expect(screen).toContain(`stand-in claude arg=${sessionId}`)
+      expect(screen).toContain(`Copied ${synced.replace(b.home, "~")}`)
+      expect(readFileSync(placed)).toEqual(readFileSync(synced))
+    } finally {
+      accepted.close()
+    }
+  })
+})
+
+/** The real Claude Code, when this machine has it: the peer that shows the placement is right. Never installed here. */
+const realClaude = (() => {
+  try {
+    return execFileSync("sh", ["-c", "command -v claude"], { encoding: "utf8" }).trim() || undefined
+  } catch {
+    return undefined
+  }
+})()
+
+describe.skipIf(realClaude === undefined)("with the real claude", () => {
+  it("finds the placed session (it stops at the login) and not an id it has no file for", async () => {
+    const { b, onB, sessionId } = await apart()
+    expect((await b.run(["pickup", "-y", "--project-dir", onB])).code).toBe(0)
+    const claude = (id: string) => {
+      try {
+        return execFileSync(realClaude!, ["--resume", id, "-p", "hi"], {
+          cwd: onB,
+          env: { ...b.env, PATH: `${dirname(realClaude!)}:/usr/bin:/bin` },
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+          timeout: 60_000
+        })
+      } catch (error) {
+        const { stdout, stderr } = error as { stdout?: string; stderr?: string }
+        return `${stdout ?? ""}${stderr ?? ""}`
+      }
+    }
+    expect(claude(sessionId)).toContain("Not logged in")
+    const unknown = randomUUID()
+    expect(claude(unknown)).toContain(`No conversation found with session ID: ${unknown}`)
+  })
+})
