@@ -23,7 +23,7 @@ export default defineConfig([
   { ...common, entry: { cli: "src/cli/bin.ts" }, format: ["esm"] },
   {
     ...common,
-    entry: { cclink: "src/cli/main.ts" },
+    entry: { cclink: "src/cli/main.ts", direct: "src/cli/direct.ts" },
     esbuildOptions: (options) => {
       const stub = "./src/cli/stubs/configFileFormat.ts"
       options.alias = { yaml: stub, toml: stub, ini: stub }

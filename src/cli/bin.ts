@@ -2,7 +2,8 @@
 /**
  * The `cclink` executable: a small loader. `--version` and `--help` answer
  * at once (the help texts are rendered by @effect/cli at build time);
- * everything else runs the command line's bundle through V8's code cache.
+ * `whoami` runs without the parser (./direct.ts); everything else runs the
+ * command line's bundle. Both bundles load through V8's code cache.
  */
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
@@ -11,6 +12,9 @@ import { colours, stripAnsi } from "./style.js"
 import { VERSION } from "./version.js"
 
 const args = process.argv.slice(2)
+
+/** Exact command lines that src/cli/direct.ts runs without the parser. */
+const DIRECT = new Set(["whoami", "whoami --json"])
 
 /** `--help` alone or after one subcommand name: the stored text, if there is one. */
 const storedHelp = (): string | undefined => {
@@ -29,6 +33,10 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   process.stdout.write(`${VERSION}\n`)
 } else if (help !== undefined) {
   process.stdout.write(`${colours(process.stdout) ? help : stripAnsi(help)}\n`)
+} else if (DIRECT.has(args.join(" "))) {
+  const bundle = fileURLToPath(new URL("./direct.cjs", import.meta.url))
+  const { runDirect } = loadCached<typeof import("./direct.js")>(bundle, `direct-${VERSION}`)
+  process.exitCode = await runDirect(args)
 } else {
   const bundle = fileURLToPath(new URL("./cclink.cjs", import.meta.url))
   const { main } = loadCached<typeof import("./main.js")>(bundle, VERSION)

@@ -7,8 +7,7 @@ import { Command, ValidationError } from "@effect/cli"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Cause, Console, Effect, Exit, Fiber, Layer, Option } from "effect"
-import type { CclinkError } from "../domain/errors.js"
+import { Console, Effect, Layer, Option } from "effect"
 import * as doctor from "./commands/doctor.js"
 import * as init from "./commands/init.js"
 import * as list from "./commands/list.js"
@@ -18,11 +17,11 @@ import * as revoke from "./commands/revoke.js"
 import * as testnet from "./commands/testnet.js"
 import * as whoami from "./commands/whoami.js"
 import { withOptionalValues } from "./argv.js"
-import { ExitCode, exitCodeOf } from "./exitCode.js"
+import { ExitCode } from "./exitCode.js"
 import { findInlineSecret } from "./inlineSecrets.js"
 import { lazy } from "./lazy.js"
+import { report, runCommand } from "./outcome.js"
 import { withPlainConsole } from "./plainConsole.js"
-import { red } from "./style.js"
 import { VERSION } from "./version.js"
 
 /** `cclink` alone publishes, as in the reference; `cclink publish` is the same command. */
@@ -54,33 +53,6 @@ const cli = Command.run(root, { name: "cclink", version: VERSION })
 /** What @effect/cli needs: files, paths, the terminal. Each handler brings its own services (./layers.ts). */
 const Platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
-const isCclinkError = (error: unknown): error is CclinkError =>
-  typeof error === "object" && error !== null && "_tag" in error && "message" in error
-
-const report = (message: string) => {
-  process.stderr.write(`${red(process.stderr)("cclink:")} ${message.split("\n").join("\n  ")}\n`)
-}
-
-/** What an exit means for the process: the exit code, after printing any error. */
-const conclude = (exit: Exit.Exit<unknown, unknown>): number => {
-  if (Exit.isSuccess(exit)) return typeof process.exitCode === "number" ? process.exitCode : ExitCode.Ok
-  if (Cause.isInterruptedOnly(exit.cause)) return 130
-  const failure = Cause.failureOption(exit.cause)
-  if (Option.isSome(failure)) {
-    const error = failure.value
-    // @effect/cli has already printed the usage problem and the help.
-    if (ValidationError.isValidationError(error)) return ExitCode.Error
-    if (isCclinkError(error)) {
-      report(error.message)
-      return exitCodeOf(error)
-    }
-  }
-  const defect = Cause.squash(exit.cause)
-  report(`unexpected error: ${defect instanceof Error ? defect.message : String(defect)}`)
-  if (process.env.CCLINK_DEBUG === "1") process.stderr.write(`${Cause.pretty(exit.cause)}\n`)
-  return ExitCode.Error
-}
-
 /** Subcommands whose help the build renders ahead of time (`""` is the root). */
 export const HELP_PATHS = ["", "publish", "pickup", "init", "whoami", "list", "revoke", "testnet", "doctor"] as const
 
@@ -106,15 +78,9 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     report(inline.value.message)
     return Promise.resolve(ExitCode.Secret)
   }
-  const fiber = Effect.runFork(cli(withOptionalValues(argv)).pipe(withPlainConsole, Effect.provide(Platform)))
-  // Ctrl-C and `kill` interrupt the program, so scopes close: sockets, temp
-  // files and terminal modes are released before the process exits.
-  const interrupt = () => Effect.runFork(Fiber.interrupt(fiber))
-  process.once("SIGINT", interrupt)
-  process.once("SIGTERM", interrupt)
-  return Effect.runPromise(Fiber.await(fiber)).then((exit) => {
-    process.off("SIGINT", interrupt)
-    process.off("SIGTERM", interrupt)
-    return conclude(exit)
-  })
+  return runCommand(
+    cli(withOptionalValues(argv)).pipe(withPlainConsole, Effect.provide(Platform)),
+    // @effect/cli has already printed the usage problem and the help.
+    ValidationError.isValidationError
+  )
 }

@@ -41,13 +41,16 @@ const endingOf = (newest: Either.Either<ResolvedPacket, NotFound | NetworkError>
 export const keepAlive = (options: KeepaliveOptions): Effect.Effect<KeepaliveEnd, never, Dht> =>
   Effect.gen(function*() {
     const dht = yield* Dht
-    const secondsLeft = Effect.map(Clock.currentTimeMillis, (ms) => options.expiresAt - ms / 1000)
+    // Timers may fire a little before the wall clock reaches their time; the
+    // last tenth of a second counts as expired, so waking for the expiry never
+    // stores the record once more.
+    const millisLeft = Effect.map(Clock.currentTimeMillis, (ms) => options.expiresAt * 1000 - ms - 100)
     const ending = Effect.map(Effect.either(dht.resolve(options.publisher)), (newest) => endingOf(newest, options.seq))
     while (true) {
-      const left = yield* secondsLeft
+      const left = yield* millisLeft
       if (left <= 0) return "expired"
-      yield* Effect.sleep(Duration.min(options.every, Duration.seconds(left)))
-      if ((yield* secondsLeft) <= 0) return "expired"
+      yield* Effect.sleep(Duration.min(options.every, Duration.millis(Math.ceil(left))))
+      if ((yield* millisLeft) <= 0) return "expired"
 
       const end = yield* ending
       if (end !== undefined) return end

@@ -13,7 +13,8 @@ import { Sessions } from "../../services/Sessions.js"
 import { handoffsLayer, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { green, red } from "../style.js"
-import { Claude, Keys } from "../layers.js"
+import { Claude } from "../layers/Claude.js"
+import { Keys } from "../layers/Keys.js"
 
 
 interface Check {

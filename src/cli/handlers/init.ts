@@ -10,7 +10,7 @@ import { Keypair, toDisplay } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import { Keys } from "../layers.js"
+import { Keys } from "../layers/Keys.js"
 
 const readImport = (source: string) =>
   Effect.tryPromise({

@@ -12,7 +12,7 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { handoffsLayer, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { withSpinner } from "../spinner.js"
-import { Keys } from "../layers.js"
+import { Keys } from "../layers/Keys.js"
 
 const NONE = "No active handoffs."
 

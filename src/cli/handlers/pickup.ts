@@ -21,7 +21,8 @@ import { showQr } from "../qr.js"
 import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, dim } from "../style.js"
-import { Claude, Keys } from "../layers.js"
+import { Claude } from "../layers/Claude.js"
+import { Keys } from "../layers/Keys.js"
 
 
 export const run = (o: PickupOptions) =>

@@ -22,7 +22,8 @@ import { showQr } from "../qr.js"
 import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, green } from "../style.js"
-import { Claude, Keys } from "../layers.js"
+import { Claude } from "../layers/Claude.js"
+import { Keys } from "../layers/Keys.js"
 
 export const DEFAULT_TTL = 86400
 const MIN_TTL = 60

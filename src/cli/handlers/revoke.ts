@@ -6,7 +6,7 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { handoffsLayer, settings } from "../network.js"
 import { withSpinner } from "../spinner.js"
-import { Keys } from "../layers.js"
+import { Keys } from "../layers/Keys.js"
 
 export const run = (o: RevokeOptions) =>
   Effect.gen(function*() {

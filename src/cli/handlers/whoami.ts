@@ -3,7 +3,7 @@ import type { WhoamiOptions } from "../commands/whoami.js"
 import { Console, Effect, Option } from "effect"
 import { fingerprint, toDisplay, toZ32 } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
-import { Keys } from "../layers.js"
+import { Keys } from "../layers/Keys.js"
 
 export const run = (o: WhoamiOptions) =>
   Effect.gen(function*() {
