@@ -27,6 +27,10 @@ export default defineConfig([
     esbuildOptions: (options) => {
       const stub = "./src/cli/stubs/configFileFormat.ts"
       options.alias = { yaml: stub, toml: stub, ini: stub }
+      // A script run through V8's code cache (src/cli/codeCache.ts) cannot
+      // import() on Node 20; what stays outside the bundle (the native Argon2
+      // binding) is loaded with the bundle's require instead.
+      options.supported = { ...options.supported, "dynamic-import": false }
     },
     format: ["cjs"],
     splitting: false,
