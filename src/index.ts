@@ -8,6 +8,7 @@
  */
 export * from "./domain/errors.js"
 export * from "./domain/keys.js"
+export * from "./domain/publicKey.js"
 export * from "./domain/duration.js"
 export * from "./domain/payload.js"
 export * from "./domain/record.js"

@@ -2,7 +2,6 @@
  * The identity: an Ed25519 keypair whose 32-byte seed is the secret, and its
  * public key written in z-base-32 (`pk:<z32>` for display).
  */
-import { ed25519 } from "@noble/curves/ed25519.js"
 import { Either } from "effect"
 import { createPrivateKey, createPublicKey, sign as signNative, verify as verifyNative } from "node:crypto"
 import z32 from "z32"
@@ -110,25 +109,3 @@ export const fingerprint = (publicKey: Uint8Array): string => toZ32(publicKey).s
 
 export const equals = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((byte, i) => byte === b[i])
-
-const Z32_KEY = /^[ybndrfg8ejkmcpqxot1uwisza345h769]{52}$/
-
-/** Accepts `pk:<z32>` or bare z32; anything else is refused with the reason. */
-export const parsePublicKey = (input: string): Either.Either<PublicKey, InvalidInput> => {
-  const text = input.trim()
-  const bare = text.startsWith("pk:") ? text.slice(3) : text
-  if (!Z32_KEY.test(bare)) {
-    return Either.left(
-      new InvalidInput({
-        reason: `Invalid public key "${truncate(text)}": expected 52 z-base-32 characters, optionally prefixed with "pk:".`
-      })
-    )
-  }
-  const bytes = z32.decode(bare)
-  if (bytes.length !== 32 || !ed25519.utils.isValidPublicKey(bytes)) {
-    return Either.left(new InvalidInput({ reason: `Invalid public key "${truncate(text)}": not a point on Ed25519.` }))
-  }
-  return Either.right(Uint8Array.from(bytes) as PublicKey)
-}
-
-const truncate = (text: string): string => (text.length > 60 ? `${text.slice(0, 57)}...` : text)

@@ -15,7 +15,8 @@
  */
 import { Either, Encoding, ParseResult, Schema } from "effect"
 import { InvalidInput } from "./errors.js"
-import { parsePublicKey, toZ32 } from "./keys.js"
+import { toZ32 } from "./keys.js"
+import { parsePublicKey } from "./publicKey.js"
 
 export interface HandoffRecord {
   /** The binary age ciphertext of the payload. */
