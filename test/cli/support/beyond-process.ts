@@ -6,11 +6,9 @@
  * no stack trace, no registered secret, no ANSI escape in a pipe.
  */
 import { spawn } from "node:child_process"
-import { constants } from "node:os"
 import { setTimeout as sleep } from "node:timers/promises"
-import { expect } from "vitest"
 import { builtCli } from "./build.js"
-import { expectClean, type RunResult } from "./cli.js"
+import { finished, type RunResult } from "./cli.js"
 
 export interface Running {
   /** Complete stdout lines so far. */
@@ -58,17 +56,8 @@ export const launch = async (
     child.once("close", (code, signal) => {
       exited = true
       clearTimeout(deadline)
-      const result = {
-        code: code ?? 128 + (signal === null ? 0 : constants.signals[signal]),
-        stdout: text(stdout),
-        stderr: text(stderr),
-        ms: Date.now() - started
-      }
       try {
-        expectClean(result.stdout, `${label} stdout`)
-        expectClean(result.stderr, `${label} stderr`)
-        expect(result.stdout + result.stderr, `${label}: ANSI escapes in a pipe`).not.toContain("\u001b")
-        resolve(result)
+        resolve(finished(label, code, signal, Buffer.concat(stdout), Buffer.concat(stderr), started))
       } catch (error) {
         reject(error)
       }

@@ -59,6 +59,31 @@ interface Started {
   readonly done: Promise<RunResult>
 }
 
+/**
+ * The result of a command that exited, checked as every CLI run must be: no
+ * stack trace and no registered secret in its output, and no colour, since
+ * its output is never a terminal here.
+ */
+export const finished = (
+  label: string,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  stdout: Buffer,
+  stderr: Buffer,
+  started: number
+): RunResult => {
+  const result = {
+    code: code ?? 128 + (signal === null ? 0 : constants.signals[signal]),
+    stdout: stdout.toString("utf8"),
+    stderr: stderr.toString("utf8"),
+    ms: Date.now() - started
+  }
+  expectClean(result.stdout, `${label} stdout`)
+  expectClean(result.stderr, `${label} stderr`)
+  expect(result.stdout + result.stderr, `${label}: ANSI escapes in a pipe`).not.toContain("\u001b")
+  return result
+}
+
 const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promise<Started> => {
   const cli = await builtCli()
   const started = Date.now()
@@ -90,18 +115,8 @@ const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promi
     child.once("error", reject)
     child.once("close", (code, signal) => {
       clearTimeout(deadline)
-      const result = {
-        code: code ?? 128 + (signal === null ? 0 : constants.signals[signal]),
-        stdout: Buffer.concat(stdout).toString("utf8"),
-        stderr: Buffer.concat(stderr).toString("utf8"),
-        ms: Date.now() - started
-      }
       try {
-        expectClean(result.stdout, `${label} stdout`)
-        expectClean(result.stderr, `${label} stderr`)
-        // Never a terminal here, so never colour.
-        expect(result.stdout + result.stderr, `${label}: ANSI escapes in a pipe`).not.toContain("\u001b")
-        resolve(result)
+        resolve(finished(label, code, signal, Buffer.concat(stdout), Buffer.concat(stderr), started))
       } catch (error) {
         reject(error)
       }
