@@ -1,7 +1,8 @@
 import { defineConfig, type Options } from "tsup"
 
-// The command line ships as a small ESM loader (dist/cli.js) and one minified
-// CommonJS bundle (dist/cclink.cjs). Loading hundreds of modules from
+// The command line ships as a small CommonJS loader (dist/cli.cjs), the quick
+// `whoami` without the Effect runtime (dist/direct.cjs) and one minified
+// CommonJS bundle for everything else (dist/cclink.cjs). Loading hundreds of modules from
 // node_modules costs about a second at start-up; one bundle, compiled once
 // and then read from V8's code cache (src/cli/codeCache.ts), a small part of
 // that. The network and crypto code sits behind dynamic imports, which
@@ -20,10 +21,10 @@ const common: Options = {
 }
 
 export default defineConfig([
-  { ...common, entry: { cli: "src/cli/bin.ts" }, format: ["esm"] },
+  { ...common, entry: { cli: "src/cli/bin.ts", direct: "src/cli/direct.ts" }, format: ["cjs"], outExtension: () => ({ js: ".cjs" }) },
   {
     ...common,
-    entry: { cclink: "src/cli/main.ts", direct: "src/cli/direct.ts" },
+    entry: { cclink: "src/cli/main.ts" },
     esbuildOptions: (options) => {
       const stub = "./src/cli/stubs/configFileFormat.ts"
       options.alias = { yaml: stub, toml: stub, ini: stub }

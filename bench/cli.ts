@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url"
 import { type ChildOptions, run } from "./child.js"
 
 /** The bundle `npm run build` writes: what users run, not the TypeScript sources. */
-export const CLI = fileURLToPath(new URL("../dist/cli.js", import.meta.url))
+export const CLI = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url))
 
 /** A child's environment: a PATH and what the caller adds (HOME, CCLINK_*), nothing else of ours. */
 export const environment = (extra: Readonly<Record<string, string>>): Record<string, string> => ({

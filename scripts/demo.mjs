@@ -10,7 +10,7 @@ import { dirname, join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 
-const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.js")
+const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli.cjs")
 const root = mkdtempSync(join(tmpdir(), "cclink-demo-"))
 const machineA = join(root, "machine-a")
 const machineB = join(root, "machine-b")

@@ -8,6 +8,8 @@
  */
 export * from "./domain/errors.js"
 export * from "./domain/keys.js"
+export * from "./domain/keyDisplay.js"
+export { publicKeyOf, verify } from "./domain/ed25519.js"
 export * from "./domain/publicKey.js"
 export * from "./domain/duration.js"
 export * from "./domain/payload.js"

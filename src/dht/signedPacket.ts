@@ -8,7 +8,8 @@
  */
 import { Either } from "effect"
 import { InvalidInput, SignatureInvalid } from "../domain/errors.js"
-import { equals, type Keypair, type PublicKey, verify as verifySignature } from "../domain/keys.js"
+import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
+import { verify as verifySignature } from "../domain/ed25519.js"
 
 /** BEP 44 caps `v` at 1000 bytes; storing nodes refuse anything larger. */
 export const MAX_VALUE_BYTES = 1000

@@ -12,7 +12,7 @@
 import DHT, { type KrpcMessage, type Peer } from "bittorrent-dht"
 import { Array as Arr, Effect, Random } from "effect"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
-import { verify } from "../domain/keys.js"
+import { verify } from "../domain/ed25519.js"
 import { guardSocket } from "./krpcGuard.js"
 
 export interface Testnet {

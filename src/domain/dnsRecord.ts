@@ -7,7 +7,8 @@
 import dnsPacket from "dns-packet"
 import { Either } from "effect"
 import { InvalidInput } from "./errors.js"
-import { type PublicKey, toZ32 } from "./keys.js"
+import { type PublicKey } from "./keys.js"
+import { toZ32 } from "./keyDisplay.js"
 
 export const RECORD_LABEL = "_cclink"
 export const DNS_TTL = 86400

@@ -15,7 +15,7 @@
  */
 import { Either, Encoding, ParseResult, Schema } from "effect"
 import { InvalidInput } from "./errors.js"
-import { toZ32 } from "./keys.js"
+import { toZ32 } from "./keyDisplay.js"
 import { parsePublicKey } from "./publicKey.js"
 
 export interface HandoffRecord {

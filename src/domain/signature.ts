@@ -5,7 +5,9 @@
  */
 import { Either } from "effect"
 import { SignatureInvalid } from "./errors.js"
-import { type Keypair, type PublicKey, toZ32, verify } from "./keys.js"
+import { type Keypair, type PublicKey } from "./keys.js"
+import { verify } from "./ed25519.js"
+import { toZ32 } from "./keyDisplay.js"
 import { type HandoffRecord, signableJson, type UnsignedRecord } from "./record.js"
 
 /** Signs as the keypair's owner; `pubkey` is always the keypair's own key. */

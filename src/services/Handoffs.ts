@@ -17,7 +17,8 @@ import {
   type SignatureInvalid
 } from "../domain/errors.js"
 import { checkExpiry, nowSeconds } from "../domain/expiry.js"
-import { equals, type Keypair, type PublicKey, toDisplay, toZ32 } from "../domain/keys.js"
+import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
+import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
 import { parsePublicKey } from "../domain/publicKey.js"
 import type { PublishMode } from "../domain/modes.js"
 import { checkPacketBudget } from "../domain/packetBudget.js"

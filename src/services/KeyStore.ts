@@ -1,10 +1,7 @@
 /**
- * The user's key on disk: `~/.pubky/secret_key` (shared with the Pubky
- * ecosystem) or the file `CCLINK_KEY_FILE` names. Plaintext hex or a CCLINKEK
+ * The user's key on disk, where keyFile.ts says: plaintext hex or a CCLINKEK
  * envelope (spec section 2), mode 0600 and nothing else, replaced atomically.
  */
-import { homedir } from "node:os"
-import { join, resolve } from "node:path"
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 import { isEnvelope } from "../crypto/envelopeHeader.js"
 import { type Argon2Costs, defaultCosts } from "../crypto/argon2Costs.js"
@@ -19,6 +16,7 @@ import {
 } from "../domain/errors.js"
 import { Keypair } from "../domain/keys.js"
 import { decodeSeedHex, encodeSeedHex } from "./hexSeed.js"
+import { KEY_FILE_READ, keyFilePath } from "./keyFile.js"
 import { checkNewPassphrase, Passphrase, type SecretSources } from "./Passphrase.js"
 import { exists as secretFileExists, readSecretFile, writeSecretFile } from "./secretFile.js"
 
@@ -77,7 +75,7 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
           )
 
       const load = Effect.fn("KeyStore.load")(function*(sources: SecretSources = {}) {
-        const bytes = yield* readSecretFile(path, { what: "key file", modes: [0o600], maxBytes: MAX_KEY_FILE_BYTES }).pipe(
+        const bytes = yield* readSecretFile(path, KEY_FILE_READ).pipe(
           Effect.catchTag("FileError", (error) =>
             Effect.fail(
               error.code === "ENOENT"
@@ -129,18 +127,10 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
 /** The envelope's ciphers (age, Argon2) load only for envelope key files: `whoami` on a plaintext key stays fast. */
 const envelope = Effect.promise(() => import("../crypto/envelope.js"))
 
-/** A plaintext key is 64 bytes and an envelope about 300: anything far larger is not a key. */
-const MAX_KEY_FILE_BYTES = 4096
-
-const keyPath = Effect.gen(function*() {
-  const override = yield* nonEmpty("CCLINK_KEY_FILE")
-  if (Option.isSome(override)) return resolve(override.value)
-  const home = yield* nonEmpty("HOME")
-  return join(Option.getOrElse(home, homedir), ".pubky", "secret_key")
-})
-
-const nonEmpty = (name: string) =>
-  Config.option(Config.string(name)).pipe(Effect.map(Option.filter((value) => value !== "")))
+const keyPath = Effect.map(
+  Config.all({ keyFile: Config.option(Config.string("CCLINK_KEY_FILE")), home: Config.option(Config.string("HOME")) }),
+  ({ home, keyFile }) => keyFilePath({ keyFile: Option.getOrUndefined(keyFile), home: Option.getOrUndefined(home) })
+)
 
 /** `Keypair` copies the seed, so this one is wiped whatever happens. */
 const keypairOf = (seed: Uint8Array) =>

@@ -10,7 +10,8 @@
 import { Clock, Duration, Effect, Either, Option } from "effect"
 import { type Expired, type InvalidInput, type NetworkError, NotFound, type SignatureInvalid } from "../domain/errors.js"
 import { checkExpiry } from "../domain/expiry.js"
-import { type PublicKey, toDisplay } from "../domain/keys.js"
+import { type PublicKey } from "../domain/keys.js"
+import { toDisplay } from "../domain/keyDisplay.js"
 import type { DhtOptions } from "./Dht.js"
 import type { Handoffs, Verified } from "./Handoffs.js"
 

@@ -1,8 +1,8 @@
 /**
  * Secret files on disk. Reads check the permission bits before touching the
- * content and never load more than a small bound. Writes are atomic at mode
- * 0600: whatever step a crash interrupts, the destination holds either the old
- * file or the new one.
+ * content and never load more than a small bound (secretFileRead.ts). Writes
+ * are atomic at mode 0600: whatever step a crash interrupts, the destination
+ * holds either the old file or the new one.
  *
  * Writes use the synchronous calls on purpose: each step is one system call,
  * in order, on a file of a few hundred bytes.
@@ -12,8 +12,9 @@ import * as fs from "node:fs"
 import { basename, dirname, join } from "node:path"
 import { Effect } from "effect"
 import { FileError, PermissionError } from "../domain/errors.js"
+import { type ReadOptions, readSecretFileSync } from "./secretFileRead.js"
 
-const { O_CREAT, O_DIRECTORY, O_EXCL, O_NOCTTY, O_NOFOLLOW, O_RDONLY, O_WRONLY } = fs.constants
+const { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_WRONLY } = fs.constants
 
 /** The fix a PermissionError shows, with the path quoted for a POSIX shell when it needs it. */
 export const chmodFix = (path: string): string =>
@@ -33,41 +34,23 @@ export const exists = (path: string, what: string): Effect.Effect<boolean, FileE
     )
   )
 
-export interface ReadOptions {
-  /** What the file is, for messages: "key file", "passphrase file". */
-  readonly what: string
-  /** Accepted permission bits, e.g. `[0o600]`. */
-  readonly modes: ReadonlyArray<number>
-  readonly maxBytes: number
-}
-
-/**
- * Reads a secret file whole. The mode is checked on the open descriptor, so the
- * file checked is the file read. The caller wipes the returned bytes.
- */
+/** Reads a secret file whole (see secretFileRead.ts). The caller wipes the returned bytes. */
 export const readSecretFile = (path: string, options: ReadOptions): Effect.Effect<Uint8Array, FileError | PermissionError> =>
-  Effect.acquireUseRelease(
-    Effect.async<number, FileError>((resume) =>
-      fs.open(path, O_RDONLY | O_NOCTTY, (error, fd) =>
-        resume(error ? Effect.fail(fileError(path, `Cannot read the ${options.what}`, error)) : Effect.succeed(fd))
-      )
-    ),
-    (fd) =>
-      Effect.gen(function*() {
-        const mode = yield* Effect.try({
-          try: () => fs.fstatSync(fd).mode & 0o777,
-          catch: (error) => fileError(path, `Cannot read the ${options.what}`, error)
-        })
-        if (!options.modes.includes(mode)) {
-          return yield* new PermissionError({
+  Effect.suspend(() => readSecretFileSync(path, options)).pipe(
+    Effect.mapError((refusal) => {
+      switch (refusal._tag) {
+        case "SystemError":
+          return fileError(path, `Cannot read the ${options.what}`, refusal.error)
+        case "WrongMode":
+          return new PermissionError({
             path,
-            reason: `The ${options.what} is mode ${octal(mode)}, not ${options.modes.map(octal).join(" or ")}`,
+            reason: `The ${options.what} is mode ${octal(refusal.mode)}, not ${options.modes.map(octal).join(" or ")}`,
             fix: chmodFix(path)
           })
-        }
-        return yield* readDescriptor(fd, path, options)
-      }),
-    (fd) => Effect.sync(() => fs.close(fd, () => {}))
+        case "TooLarge":
+          return tooLarge(path, options)
+      }
+    })
   )
 
 /**
@@ -91,11 +74,7 @@ export const readDescriptor = (
     for (let n = yield* readInto(0); n > 0; n = yield* readInto(length)) {
       length += n
       if (length > options.maxBytes) {
-        return yield* new FileError({
-          path: label,
-          reason: `The ${options.what} is larger than ${options.maxBytes} bytes`,
-          code: "EFBIG"
-        })
+        return yield* tooLarge(label, options)
       }
     }
     return buffer.slice(0, length)
@@ -190,6 +169,9 @@ const removeStaleTemporaries = (folder: string, name: string) => {
     // Cleaning up is a courtesy; the write itself does not depend on it.
   }
 }
+
+const tooLarge = (label: string, options: Pick<ReadOptions, "what" | "maxBytes">) =>
+  new FileError({ path: label, reason: `The ${options.what} is larger than ${options.maxBytes} bytes`, code: "EFBIG" })
 
 const octal = (mode: number): string => `0${mode.toString(8).padStart(3, "0")}`
 

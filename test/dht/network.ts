@@ -9,7 +9,7 @@ import { targetOf } from "../../src/dht/bep44.js"
 import * as Mainline from "../../src/dht/mainline.js"
 import * as Testnet from "../../src/dht/testnet.js"
 import type { PublicKey } from "../../src/domain/keys.js"
-import { verify } from "../../src/domain/keys.js"
+import { verify } from "../../src/domain/ed25519.js"
 import { Dht, DhtConfig, type DhtSettings } from "../../src/services/Dht.js"
 
 export class Network extends Context.Tag("test/Network")<Network, Testnet.Testnet>() {}

@@ -4,7 +4,8 @@ import { generateKeyPair, SignedPacket as PkarrPacket } from "pkarr"
 import { describe, expect, it } from "vitest"
 import { fromBytes, MAX_VALUE_BYTES, sign, signable, toBytes, verify } from "../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
-import { Keypair, toZ32 } from "../../src/domain/keys.js"
+import { Keypair } from "../../src/domain/keys.js"
+import { toZ32 } from "../../src/domain/keyDisplay.js"
 
 const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1)
 const keypair = Either.getOrThrow(Keypair.fromSeed(seed))

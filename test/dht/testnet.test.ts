@@ -4,7 +4,8 @@ import { Effect, Exit, Scope } from "effect"
 import { createSocket } from "node:dgram"
 import { lookup, targetOf } from "../../src/dht/bep44.js"
 import * as Testnet from "../../src/dht/testnet.js"
-import { Keypair, verify } from "../../src/domain/keys.js"
+import { Keypair } from "../../src/domain/keys.js"
+import { verify } from "../../src/domain/ed25519.js"
 
 const client = Effect.acquireRelease(
   Effect.sync(() => new DHT({ bootstrap: false, verify })),

@@ -1,7 +1,7 @@
 import { Either } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { toZ32 } from "../../src/domain/keys.js"
+import { toZ32 } from "../../src/domain/keyDisplay.js"
 import { decodeRecord, encodeRecord, type HandoffRecord, signableJson } from "../../src/domain/record.js"
 import { signRecord, verifyRecord } from "../../src/domain/signature.js"
 import { alice, anyText, bob, counting, fullFields, keypairOf, selfFields } from "./records.js"

@@ -64,7 +64,7 @@ const buildInto = async (staging: string) => {
 
 const build = async (): Promise<string> => {
   const dir = join(cache, sourceDigest())
-  const cli = join(dir, "dist", "cli.js")
+  const cli = join(dir, "dist", "cli.cjs")
   if (!existsSync(cli)) {
     const staging = `${dir}.${process.pid}.tmp`
     rmSync(staging, { recursive: true, force: true })
@@ -82,5 +82,5 @@ const build = async (): Promise<string> => {
 
 let built: Promise<string> | undefined
 
-/** The path of the built `cli.js`; the first call in a test process builds it when needed. */
+/** The path of the built `cli.cjs`; the first call in a test process builds it when needed. */
 export const builtCli = (): Promise<string> => (built ??= build())

@@ -1,5 +1,5 @@
 /**
- * The built CLI as a subprocess: `node <build>/dist/cli.js ...` (see
+ * The built CLI as a subprocess: `node <build>/dist/cli.cjs ...` (see
  * build.ts) with an environment built from nothing (so the developer's HOME, CCLINK_* or CLAUDE_* never leak
  * in), stdin and any extra descriptors as real pipes, and every result checked
  * for what must never be printed: stack traces, ANSI escapes in a pipe, and

@@ -10,7 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync 
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { Either } from "effect"
-import { Keypair, toDisplay, toZ32 } from "../../../src/domain/keys.js"
+import { Keypair } from "../../../src/domain/keys.js"
+import { toDisplay, toZ32 } from "../../../src/domain/keyDisplay.js"
 import { encodeProjectDir } from "../../../src/domain/projectDir.js"
 import { registerSecret, run, type RunOptions, type RunResult } from "./cli.js"
 

@@ -23,7 +23,8 @@ import { Effect } from "effect"
 import { createHash, randomBytes } from "node:crypto"
 import { signable } from "../../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../../src/domain/dnsRecord.js"
-import { Keypair, verify } from "../../../src/domain/keys.js"
+import { Keypair } from "../../../src/domain/keys.js"
+import { verify } from "../../../src/domain/ed25519.js"
 
 export const BEHAVIOURS = ["stale", "forged", "foreign", "garbage", "oversize", "silent"] as const
 export type Behaviour = (typeof BEHAVIOURS)[number]
