@@ -5,15 +5,15 @@
  * folder name. Pickup copies it (never moves it, never over a different file)
  * into the folder of B's project directory and starts claude there; without a
  * terminal it needs --project-dir or -y; with the file nowhere it launches
- * nothing.
+ * nothing. `--no-launch` places the file the same way and prints the command.
  */
-import { execFileSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
 import { basename, dirname, join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
-import { errorText } from "./support/cli.js"
+import { resumeWithRealClaude } from "../support/claude.js"
+import { errorText, jsonOf } from "./support/cli.js"
 import { makeKey, makeMachine, makeRoot, type Machine, type Root, standInLines } from "./support/machines.js"
 import { type LocalDht, startDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
@@ -165,6 +165,35 @@ describe("different project paths on A and B", () => {
   })
 })
 
+describe("pickup --no-launch", () => {
+  it("without --project-dir or -y and no terminal: prints the command and why it cannot work yet, copies nothing", async () => {
+    const { b, onA, onB, placed, sessionId, synced } = await apart()
+    const picked = await b.run(["pickup", "--no-launch", "--json"], { cwd: onB })
+    expect(picked.code).toBe(0)
+    expect(jsonOf(picked)).toMatchObject({ sessionFile: synced, placed: false, copied: [], resumeDir: onB })
+    expect(jsonOf(picked).notPlaced).toContain(`The project ${onA} is not on this machine.`)
+    expect(existsSync(dirname(placed))).toBe(false)
+
+    const text = await b.run(["pickup", "--no-launch"], { cwd: onB })
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain(`claude --resume ${sessionId}`)
+    expect(text.stderr).toContain(`The project ${onA} is not on this machine.`)
+    expect(existsSync(dirname(placed))).toBe(false)
+  })
+
+  it("never copies over a different file of the same name: says so and prints the command", async () => {
+    const { b, onB, placed } = await apart()
+    mkdirSync(dirname(placed), { recursive: true })
+    writeFileSync(placed, "{\"type\":\"user\",\"cwd\":\"elsewhere\"}\n", { mode: 0o600 })
+    const hourAgo = new Date(Date.now() - 3600_000)
+    utimesSync(placed, hourAgo, hourAgo)
+    const picked = await b.run(["pickup", "--no-launch", "-y", "--project-dir", onB])
+    expect(picked.code).toBe(0)
+    expect(picked.stderr).toContain(`A different session file is already at ${placed}; cclink never overwrites it.`)
+    expect(readFileSync(placed, "utf8")).toBe("{\"type\":\"user\",\"cwd\":\"elsewhere\"}\n")
+  })
+})
+
 describe("on a terminal", () => {
   it("asks before copying into the current directory's folder: n copies nothing (exit 7), y copies and resumes", async () => {
     const { b, onB, sessionId, synced, placed } = await apart()
@@ -198,35 +227,45 @@ describe("on a terminal", () => {
   })
 })
 
-/** The real Claude Code, when this machine has it: the peer that shows the placement is right. Never installed here. */
-const realClaude = (() => {
-  try {
-    return execFileSync("sh", ["-c", "command -v claude"], { encoding: "utf8" }).trim() || undefined
-  } catch {
-    return undefined
-  }
-})()
-
-describe.skipIf(realClaude === undefined)("with the real claude", () => {
-  it("finds the placed session (it stops at the login) and not an id it has no file for", async () => {
-    const { b, onB, sessionId } = await apart()
-    expect((await b.run(["pickup", "-y", "--project-dir", onB])).code).toBe(0)
-    const claude = (id: string) => {
-      try {
-        return execFileSync(realClaude!, ["--resume", id, "-p", "hi"], {
-          cwd: onB,
-          env: { ...b.env, PATH: `${dirname(realClaude!)}:/usr/bin:/bin` },
-          encoding: "utf8",
-          stdio: ["ignore", "pipe", "pipe"],
-          timeout: 60_000
-        })
-      } catch (error) {
-        const { stdout, stderr } = error as { stdout?: string; stderr?: string }
-        return `${stdout ?? ""}${stderr ?? ""}`
-      }
+describe("pickup --no-launch on a terminal", () => {
+  it("asks before copying, copies on y, and prints the command", async () => {
+    const { b, onB, sessionId, synced, placed } = await apart()
+    const picked = await onTerminal(["pickup", "--no-launch"], { env: b.env, cwd: onB })
+    try {
+      await picked.waitFor(`The session file is not in ${onB}'s folder. Copy it there? [y/N]`)
+      picked.type("y")
+      picked.press("Enter")
+      expect(await picked.exitCode()).toBe(0)
+      expect(picked.screen()).toContain(`claude --resume ${sessionId}`)
+      expect(picked.screen()).not.toContain("stand-in claude")
+      expect(readFileSync(placed)).toEqual(readFileSync(synced))
+    } finally {
+      picked.close()
     }
-    expect(claude(sessionId)).toContain("Not logged in")
-    const unknown = randomUUID()
-    expect(claude(unknown)).toContain(`No conversation found with session ID: ${unknown}`)
+  })
+})
+
+/**
+ * The real claude finds a session under any project folder, so the synced
+ * copy is removed first: what it finds is the copy pickup placed.
+ */
+describe("with the real claude", () => {
+  it("finds the session pickup placed, and not an id it has no file for", async () => {
+    const { b, onB, sessionId, synced } = await apart()
+    expect((await b.run(["pickup", "-y", "--project-dir", onB])).code).toBe(0)
+    rmSync(dirname(synced), { recursive: true })
+    expect(resumeWithRealClaude(sessionId, { cwd: onB, env: { HOME: b.home } })).toBe("found")
+    expect(resumeWithRealClaude(randomUUID(), { cwd: onB, env: { HOME: b.home } })).toBe("missing")
+  })
+
+  it("pickup --no-launch puts the session in place, so the command it prints works", async () => {
+    const { b, onB, sessionId, synced, placed } = await apart()
+    const picked = await b.run(["pickup", "--no-launch", "--json", "--project-dir", onB])
+    expect(picked.code).toBe(0)
+    const json = jsonOf(picked)
+    expect(json).toMatchObject({ sessionFile: placed, placed: true, copied: [{ from: synced, to: placed }], resumeDir: onB })
+    expect(readFileSync(placed)).toEqual(readFileSync(synced))
+    rmSync(dirname(synced), { recursive: true })
+    expect(resumeWithRealClaude(sessionId, { cwd: onB, env: { HOME: b.home } })).toBe("found")
   })
 })

@@ -1,12 +1,12 @@
 import { it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
-import { spawnSync } from "node:child_process"
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { type Placed, Placement, SessionPlacement } from "../../src/services/SessionPlacement.js"
 import type { SessionFile } from "../../src/services/Sessions.js"
+import { resumeWithRealClaude } from "../support/claude.js"
 import {
   hoursAgo,
   makeDir,
@@ -230,12 +230,7 @@ describe("SessionPlacement.copyInto", () => {
   })
 })
 
-const realClaude = (() => {
-  const found = spawnSync("which", ["claude"], { encoding: "utf8" })
-  return found.status === 0 ? found.stdout.trim() : undefined
-})()
-
-describe.skipIf(realClaude === undefined)("with the real Claude Code", () => {
+describe("with the real Claude Code", () => {
   it.effect("the placed session is found by `claude --resume` started in the project here", () => {
     const s = scenario()
     const session = `${userLine(s.pathOnA, ID).slice(0, -1)},"uuid":"${OTHER}","timestamp":"${
@@ -244,15 +239,11 @@ describe.skipIf(realClaude === undefined)("with the real Claude Code", () => {
     writeFileSync(s.synced, session)
     return Effect.gen(function*() {
       const placed = yield* copyInto(elsewhere(yield* locate(s.pathOnA)), s.pathOnB)
-      const run = spawnSync(realClaude!, ["--resume", ID, "-p", "hi"], {
-        cwd: placed.dir,
-        env: { PATH: process.env["PATH"], HOME: s.b.home, CLAUDE_CONFIG_DIR: s.b.configDir },
-        encoding: "utf8",
-        timeout: 60_000
-      })
-      const output = `${run.stdout}${run.stderr}`
-      expect(output).not.toContain("No conversation found")
-      expect(output).toContain("Not logged in")
+      // This claude finds a session under any project folder: only the placed copy may be left to find.
+      rmSync(s.synced)
+      const env = { HOME: s.b.home, CLAUDE_CONFIG_DIR: s.b.configDir }
+      expect(resumeWithRealClaude(ID, { cwd: placed.dir, env })).toBe("found")
+      expect(resumeWithRealClaude(OTHER, { cwd: placed.dir, env })).toBe("missing")
     }).pipe(withPlacement(s.env))
   })
 })

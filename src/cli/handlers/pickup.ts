@@ -94,11 +94,45 @@ export const run = (o: PickupOptions) =>
 
       const placement = yield* SessionPlacement
       const located = yield* Effect.either(placement.locate(payload.project, sessionId))
-      const needsCopy = located._tag === "Right" && located.right._tag === "Elsewhere"
       const target = Option.getOrElse(o.projectDir, () =>
         located._tag === "Right" && located.right._tag === "InProject" ? located.right.dir : process.cwd())
 
+      /**
+       * Where claude will find the session: its project folder, or `target`'s
+       * once the session file is copied there (with -y, --project-dir or a yes).
+       */
+      const place = Effect.gen(function*() {
+        const found = yield* located
+        if (found._tag === "InProject") return { dir: found.dir, file: found.file, copied: [] }
+        if (Option.isNone(o.projectDir) && !o.yes && !terminal.interactive) {
+          return yield* new InvalidInput({
+            reason: `The project ${payload.project} is not on this machine.\n` +
+              "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
+          })
+        }
+        if (!o.yes && terminal.interactive) {
+          const question = `The session file is not in ${homeRelative(target)}'s folder. Copy it there${
+            o.noLaunch ? "" : ` and resume in ${homeRelative(target)}`
+          }?`
+          if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
+        }
+        const placed = yield* placement.copyInto(found.source, target)
+        if (!o.json) {
+          yield* Effect.forEach(
+            placed.copied,
+            ({ from, to }) => Console.error(`Copied ${homeRelative(from)}\n    to ${homeRelative(to)}`),
+            { discard: true }
+          )
+        }
+        return placed
+      })
+
       if (o.noLaunch) {
+        // Everything but starting claude: the session is put in place when it can be, so the
+        // printed command works; when it cannot, the command is printed with the reason.
+        const placed = yield* Effect.either(place)
+        if (placed._tag === "Left" && !o.json) yield* Console.error(placed.left.message)
+        const dir = placed._tag === "Right" ? placed.right.dir : target
         if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
         if (o.json) {
           return yield* Console.log(JSON.stringify({
@@ -112,48 +146,28 @@ export const run = (o: PickupOptions) =>
             burned: burnNow && own,
             pin: record.pinSalt !== undefined,
             recipient: record.recipient ?? null,
-            sessionFile: located._tag === "Right"
-              ? located.right._tag === "InProject" ? located.right.file : located.right.source.file
+            sessionFile: placed._tag === "Right"
+              ? placed.right.file
+              : located._tag === "Right" && located.right._tag === "Elsewhere"
+              ? located.right.source.file
               : null,
-            resumeDir: target,
-            command: resumeCommand(sessionId, target)
+            placed: placed._tag === "Right",
+            copied: placed._tag === "Right" ? placed.right.copied : [],
+            notPlaced: placed._tag === "Left" ? placed.left.message : null,
+            resumeDir: dir,
+            command: resumeCommand(sessionId, dir)
           }))
         }
-        if (located._tag === "Left") yield* Console.error(located.left.message)
-        yield* Console.log(resumeCommand(sessionId, target))
+        yield* Console.log(resumeCommand(sessionId, dir))
         if (o.qr) yield* showQr(sessionId)
         return
       }
 
-      const found = yield* located
-      if (needsCopy && Option.isNone(o.projectDir) && !o.yes && !terminal.interactive) {
-        return yield* new InvalidInput({
-          reason: `The project ${payload.project} is not on this machine.\n` +
-            "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
-        })
+      if (!o.yes && terminal.interactive && located._tag === "Right" && located.right._tag === "InProject") {
+        const question = `Resume session ${shortSessionId(sessionId)} in ${homeRelative(located.right.dir)}?`
+        if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
       }
-      if (!o.yes && terminal.interactive) {
-        const question = needsCopy
-          ? `The session file is not in ${homeRelative(target)}'s folder. Copy it there and resume in ${
-            homeRelative(target)
-          }?`
-          : `Resume session ${shortSessionId(sessionId)} in ${homeRelative(target)}?`
-        if (!(yield* terminal.confirm(question))) {
-          return yield* new Declined({ what: "pickup" })
-        }
-      }
-      const dir = found._tag === "Elsewhere"
-        ? yield* placement.copyInto(found.source, target).pipe(
-          Effect.tap((placed) =>
-            Effect.forEach(
-              placed.copied,
-              ({ from, to }) => Console.error(`Copied ${homeRelative(from)}\n    to ${homeRelative(to)}`),
-              { discard: true }
-            )
-          ),
-          Effect.map((placed) => placed.dir)
-        )
-        : found.dir
+      const { dir } = yield* place
 
       if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
       else if (record.burn) yield* Console.error("This is a burn-after-reading handoff; only its publisher can remove it.")
