@@ -7,7 +7,7 @@ import { Command, ValidationError } from "@effect/cli"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Console, Effect, Layer, Option } from "effect"
+import { Console, Effect, Either, Layer, Option } from "effect"
 import * as doctor from "./commands/doctor.js"
 import * as init from "./commands/init.js"
 import * as list from "./commands/list.js"
@@ -21,6 +21,7 @@ import { ExitCode } from "./exitCode.js"
 import { findInlineSecret } from "./inlineSecrets.js"
 import { lazy } from "./lazy.js"
 import { report, runCommand } from "./outcome.js"
+import { checkOptions } from "./checkOptions.js"
 import { withPlainConsole } from "./plainConsole.js"
 import { VERSION } from "./version.js"
 
@@ -78,8 +79,13 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     report(inline.value.message)
     return Promise.resolve(ExitCode.Secret)
   }
+  const args = checkOptions(Command.getSubcommands(root), withOptionalValues(argv.slice(2)))
+  if (Either.isLeft(args)) {
+    report(args.left)
+    return Promise.resolve(ExitCode.Error)
+  }
   return runCommand(
-    cli(withOptionalValues(argv)).pipe(withPlainConsole, Effect.provide(Platform)),
+    cli([...argv.slice(0, 2), ...args.right]).pipe(withPlainConsole, Effect.provide(Platform)),
     // @effect/cli has already printed the usage problem and the help.
     ValidationError.isValidationError
   )

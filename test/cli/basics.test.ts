@@ -4,7 +4,7 @@
  * never with NO_COLOR, and a network failure that ends in time with exit 6.
  */
 import { randomUUID } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { HELP_PATHS } from "../../src/cli/main.js"
 import { jsonOf, run, start } from "./support/cli.js"
@@ -62,7 +62,9 @@ describe("help and version", () => {
     const m = plain()
     const unknown = await m.run(["publish", "--no-such-option"])
     expect(unknown.code).toBe(1)
-    expect(unknown.stderr.length).toBeGreaterThan(0)
+    expect(unknown.stderr).toBe(
+      "cclink: Unknown option --no-such-option for `cclink publish`. See `cclink publish --help`.\n"
+    )
 
     const badTtl = await m.run(["--ttl", "45s"])
     expect(badTtl.code).toBe(1)
@@ -72,6 +74,45 @@ describe("help and version", () => {
     const badTimeout = await a.run(["pickup", "--timeout", "soon"])
     expect(badTimeout.code).toBe(1)
     expect(badTimeout.stderr).toContain("--timeout")
+  })
+})
+
+describe("unknown options", () => {
+  // @effect/cli alone read these as the positional argument or ignored them: each hid a typo.
+  const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+    [["whoami", "--jsn"], "Unknown option --jsn for `cclink whoami`. Did you mean --json? See `cclink whoami --help`."],
+    [["pickup", "--bogus"], "Unknown option --bogus for `cclink pickup`. See `cclink pickup --help`."],
+    [["list", "--bogus"], "Unknown option --bogus for `cclink list`. See `cclink list --help`."],
+    [["init", "--no-pasphrase"], "Unknown option --no-pasphrase for `cclink init`. Did you mean --no-passphrase?"],
+    [["--tll", "1h"], "Unknown option --tll for `cclink`. Did you mean --ttl?"],
+    [["pickup", "-x"], "Unknown option -x for `cclink pickup`. See `cclink pickup --help`."]
+  ]
+
+  it.each(cases)("cclink %j: exit 1 with the option named, nothing done", async (args, message) => {
+    const m = plain()
+    const result = await m.run(args)
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe("")
+    expect(result.stderr).toContain(`cclink: ${message}`)
+    expect(existsSync(m.keyFile)).toBe(false)
+  })
+
+  it("values that look like options are values, and nothing after -- is an option", async () => {
+    const m = plain()
+    // `--import -` reads stdin; the session id after `--` reaches publish as its argument.
+    const imported = await m.run(["init", "--import", "-", "--no-passphrase"], { input: "" })
+    expect(imported.stderr).toContain("Cannot import the key: it is empty.")
+    const afterDashes = await m.run(["publish", "--", "--not-an-option"])
+    expect(afterDashes.stderr).toContain("Not a Claude Code session id")
+  })
+
+  it("--name=value works for every option taking a value, the repeated --relay included", async () => {
+    const { a } = makePair(root, ["127.0.0.1:9"])
+    const equals = await a.run(["pickup", "--relay=http://127.0.0.1:9", "--no-dht", "--timeout=1s"])
+    const spaced = await a.run(["pickup", "--relay", "http://127.0.0.1:9", "--no-dht", "--timeout", "1s"])
+    expect(equals.code).toBe(6)
+    expect(equals.stderr).toContain("relay http://127.0.0.1:9")
+    expect(equals).toMatchObject({ code: spaced.code, stderr: spaced.stderr })
   })
 })
 

@@ -1,0 +1,98 @@
+/**
+ * The words of a command line against the command's options, before
+ * @effect/cli parses them. It reads an unknown `--flag` after a command as
+ * the positional argument (`pickup --bogus`: "Invalid public key") or ignores
+ * it (`whoami --jsn` prints text, not JSON), so a typo would go unnoticed; and
+ * it reads the `--name=value` form of a repeated option (`--relay=URL`) as a
+ * positional argument too. Each command's usage names every option it has,
+ * and whether a value follows it.
+ */
+import { AutoCorrect, CliConfig, CommandDescriptor } from "@effect/cli"
+import type { Usage } from "@effect/cli/Usage"
+import { Either, HashMap, Option } from "effect"
+
+/** Option name -> whether a value follows it. */
+type Known = ReadonlyMap<string, boolean>
+
+/** @effect/cli's own options, which every command accepts. */
+const BUILT_IN: Known = new Map([
+  ["--help", false],
+  ["-h", false],
+  ["--version", false],
+  ["--wizard", false],
+  ["--completions", true],
+  ["--log-level", true]
+])
+
+const optionsOf = (usage: Usage, into: Map<string, boolean>): Map<string, boolean> => {
+  switch (usage._tag) {
+    case "Named":
+      for (const name of usage.names) {
+        if (name.startsWith("-")) into.set(name, Option.isSome(usage.acceptedValues))
+      }
+      return into
+    case "Optional":
+    case "Repeated":
+      return optionsOf(usage.usage, into)
+    case "Alternation":
+    case "Concat":
+      return optionsOf(usage.right, optionsOf(usage.left, into))
+    case "Empty":
+    case "Mixed":
+      return into
+  }
+}
+
+/** A long option at most two edits away, for "did you mean". */
+const closest = (word: string, known: Known): Option.Option<string> => {
+  let best: Option.Option<string> = Option.none()
+  let distance = 3
+  if (!word.startsWith("--")) return best
+  for (const name of known.keys()) {
+    const d = AutoCorrect.levensteinDistance(word, name, CliConfig.defaultConfig)
+    if (d < distance) [best, distance] = [Option.some(name), d]
+  }
+  return best
+}
+
+/**
+ * `args` (argv without node and the script) with each `--name=value` of a
+ * known option split in two, or the message for the first unknown option.
+ * `cclink` without a subcommand is `cclink publish`; nothing after `--` is
+ * an option, and a lone `-` is a value (stdin).
+ */
+export const checkOptions = (
+  subcommands: HashMap.HashMap<string, CommandDescriptor.Command<unknown>>,
+  args: ReadonlyArray<string>
+): Either.Either<Array<string>, string> => {
+  const named = HashMap.get(subcommands, args[0] ?? "")
+  const command = Option.isSome(named) ? `cclink ${args[0]}` : "cclink"
+  const descriptor = Option.getOrUndefined(Option.orElse(named, () => HashMap.get(subcommands, "publish")))
+  if (descriptor === undefined) return Either.right([...args])
+  const known: Known = optionsOf(CommandDescriptor.getUsage(descriptor), new Map(BUILT_IN))
+  const checked = Option.isSome(named) ? [args[0]!] : []
+  for (let i = checked.length; i < args.length; i++) {
+    const arg = args[i]!
+    if (arg === "--") return Either.right([...checked, ...args.slice(i)])
+    if (!arg.startsWith("-") || arg === "-") {
+      checked.push(arg)
+      continue
+    }
+    const equals = arg.indexOf("=")
+    const name = equals === -1 ? arg : arg.slice(0, equals)
+    const takesValue = known.get(name)
+    if (takesValue === undefined) {
+      const hint = Option.match(closest(name, known), { onNone: () => "", onSome: (near) => ` Did you mean ${near}?` })
+      return Either.left(`Unknown option ${name} for \`${command}\`.${hint} See \`${command} --help\`.`)
+    }
+    if (!takesValue) {
+      checked.push(arg)
+    } else if (equals !== -1) {
+      checked.push(name, arg.slice(equals + 1))
+    } else {
+      checked.push(arg, ...args.slice(i + 1, i + 2))
+      i++
+    }
+  }
+  return Either.right(checked)
+}
