@@ -21,7 +21,12 @@ const common: Options = {
 }
 
 export default defineConfig([
-  { ...common, entry: { cli: "src/cli/bin.ts", direct: "src/cli/direct.ts" }, format: ["cjs"], outExtension: () => ({ js: ".cjs" }) },
+  {
+    ...common,
+    entry: { cli: "src/cli/bin.ts", direct: "src/cli/direct.ts" },
+    format: ["cjs"],
+    outExtension: () => ({ js: ".cjs" })
+  },
   {
     ...common,
     entry: { cclink: "src/cli/main.ts" },

@@ -88,8 +88,12 @@ export const render = (report: Report): string => {
     ...ticks,
     `<line x1="${PLOT.left}" x2="${PLOT.right}" y1="${PLOT.bottom}" y2="${PLOT.bottom}" stroke="#333"/>`,
     `<line x1="${PLOT.left}" x2="${PLOT.left}" y1="${PLOT.top}" y2="${PLOT.bottom}" stroke="#333"/>`,
-    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${HEIGHT - 16}" text-anchor="middle">network size (nodes, log scale)</text>`,
-    `<text transform="translate(16 ${(PLOT.top + PLOT.bottom) / 2}) rotate(-90)" text-anchor="middle">latency (ms)</text>`,
+    `<text x="${(PLOT.left + PLOT.right) / 2}" y="${
+      HEIGHT - 16
+    }" text-anchor="middle">network size (nodes, log scale)</text>`,
+    `<text transform="translate(16 ${
+      (PLOT.top + PLOT.bottom) / 2
+    }) rotate(-90)" text-anchor="middle">latency (ms)</text>`,
     `<polyline fill="none" stroke="#999" stroke-width="1.5"${dash(LOG_CURVE)} points="${
       logCurve.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")
     }"/>`,

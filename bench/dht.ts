@@ -10,7 +10,7 @@ import type { Testnet } from "../src/dht/testnet.js"
 import { Keypair } from "../src/domain/keys.js"
 import { Dht, DhtConfig } from "../src/services/Dht.js"
 import { countClientDatagrams } from "./datagrams.js"
-import { type Summary, summarize } from "./stats.js"
+import { summarize, type Summary } from "./stats.js"
 
 export interface DhtResult {
   readonly nodes: number

@@ -10,7 +10,7 @@ import { Effect } from "effect"
 import type { Testnet } from "../src/dht/testnet.js"
 import { cclink, environment } from "./cli.js"
 import { type Home, type KeyKind, PIN, tempDir, withKey, withSameKey, writeSession } from "./homes.js"
-import { type Summary, summarize } from "./stats.js"
+import { summarize, type Summary } from "./stats.js"
 
 export interface HandoffResult {
   readonly key: "plaintext" | "passphrase + PIN"
@@ -59,7 +59,11 @@ export const publish = (m: Machines) =>
 
 /** Picks up on B and checks it found `sessionId`: a pickup of an older handoff is a failed handoff. */
 export const pickup = (m: Machines, sessionId: string, nodeFlags: ReadonlyArray<string> = []) =>
-  cclink(["pickup", "--no-launch", "--json"], { env: environment({ ...m.b.env, ...m.network }), cwd: m.b.dir }, nodeFlags)
+  cclink(
+    ["pickup", "--no-launch", "--json"],
+    { env: environment({ ...m.b.env, ...m.network }), cwd: m.b.dir },
+    nodeFlags
+  )
     .pipe(
       Effect.filterOrDieMessage(
         (finished) => (JSON.parse(finished.stdout) as { sessionId?: unknown }).sessionId === sessionId,

@@ -3,11 +3,11 @@
  * a key made by `cclink init`, and Claude Code session files in it. Removed
  * with the scope.
  */
+import { Effect } from "effect"
 import { randomUUID } from "node:crypto"
 import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
-import { Effect } from "effect"
 import { encodeProjectDir } from "../src/domain/projectDir.js"
 import { cclink, environment } from "./cli.js"
 

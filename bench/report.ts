@@ -86,7 +86,9 @@ export const render = (report: Report): string => {
   const { machine: m } = report
   const runs = (s: Summary) => `${s.n} runs`
   return [
-    `${report.mode === "quick" ? "Quick run" : "Full run"} of ${report.date.slice(0, 10)}, ${report.seconds.toFixed(0)} s: ` +
+    `${report.mode === "quick" ? "Quick run" : "Full run"} of ${report.date.slice(0, 10)}, ${
+      report.seconds.toFixed(0)
+    } s: ` +
     `${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}, load average ${m.load} at start.`,
     "",
     `### Start-up (ms, p50 / p95, ${runs(report.startup[0]!.candidate)} each, interleaved)`,
@@ -96,7 +98,9 @@ export const render = (report: Report): string => {
       report.startup.map((r) => [`\`${r.command}\``, p50p95(r.candidate), p50p95(r.baseline), x(r.ratio)])
     ),
     "",
-    `### Argon2id, one derivation at 64 MiB, t=3, p=1 (ms, p50 / p95, ${runs(report.argon2.candidate)} each, interleaved)`,
+    `### Argon2id, one derivation at 64 MiB, t=3, p=1 (ms, p50 / p95, ${
+      runs(report.argon2.candidate)
+    } each, interleaved)`,
     "",
     table(
       ["", "cclink (deriveKey, in a fresh process)", "`argon2` binary (whole process)", "ratio of medians"],

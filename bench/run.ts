@@ -27,8 +27,24 @@ import * as Startup from "./startup.js"
 const quick = process.argv.includes("--quick")
 
 const plan = quick
-  ? { startupRuns: 6, argon2Runs: 3, sizes: [50, 200], dhtRounds: 5, handoffNetwork: 200, handoffRounds: 2, memoryRuns: 3 }
-  : { startupRuns: 20, argon2Runs: 10, sizes: [50, 200, 500, 1000], dhtRounds: 20, handoffNetwork: 500, handoffRounds: 10, memoryRuns: 10 }
+  ? {
+    startupRuns: 6,
+    argon2Runs: 3,
+    sizes: [50, 200],
+    dhtRounds: 5,
+    handoffNetwork: 200,
+    handoffRounds: 2,
+    memoryRuns: 3
+  }
+  : {
+    startupRuns: 20,
+    argon2Runs: 10,
+    sizes: [50, 200, 500, 1000],
+    dhtRounds: 20,
+    handoffNetwork: 500,
+    handoffRounds: 10,
+    memoryRuns: 10
+  }
 
 const REPORT = fileURLToPath(new URL(quick ? "report-quick.json" : "report.json", import.meta.url))
 

@@ -6,7 +6,7 @@
  * the files into the page cache (a first run measures the disk).
  */
 import { Effect } from "effect"
-import { ratio, type Summary, summarize } from "./stats.js"
+import { ratio, summarize, type Summary } from "./stats.js"
 
 export interface Comparison {
   readonly candidate: Summary

@@ -28,6 +28,7 @@ const storedHelp = (): string | undefined => {
 }
 
 const quick = (): boolean => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a separate CommonJS bundle, loaded only when needed
   const { quickWhoami } = require(join(__dirname, "direct.cjs")) as typeof import("./direct.js")
   return quickWhoami(args, process.env)
 }

@@ -10,8 +10,8 @@
 import { Either } from "effect"
 import { isEnvelope } from "../crypto/envelopeHeader.js"
 import { publicKeyOf } from "../domain/ed25519.js"
-import { KEY_FILE_READ, keyFilePath } from "../services/keyFile.js"
 import { decodeSeedHex } from "../services/hexSeed.js"
+import { KEY_FILE_READ, keyFilePath } from "../services/keyFile.js"
 import { readSecretFileSync } from "../services/secretFileRead.js"
 import { describeIdentity } from "./identity.js"
 

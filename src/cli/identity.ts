@@ -3,5 +3,10 @@ import { fingerprint, toDisplay, toZ32 } from "../domain/keyDisplay.js"
 
 export const describeIdentity = (publicKey: Uint8Array, keyFile: string, json: boolean): string =>
   json
-    ? JSON.stringify({ publicKey: toZ32(publicKey), display: toDisplay(publicKey), fingerprint: fingerprint(publicKey), keyFile })
+    ? JSON.stringify({
+      publicKey: toZ32(publicKey),
+      display: toDisplay(publicKey),
+      fingerprint: fingerprint(publicKey),
+      keyFile
+    })
     : `Public key:  ${toDisplay(publicKey)}\nFingerprint: ${fingerprint(publicKey)}\nKey file:    ${keyFile}`

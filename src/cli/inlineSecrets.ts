@@ -40,7 +40,8 @@ export const findInlineSecret = (argv: ReadonlyArray<string>): Option.Option<Pas
     if (inline || flag !== "--pin") {
       return Option.some(
         new PassphraseError({
-          reason: `Refusing a ${known.what} on the command line: it would be visible in \`ps\` and your shell history. Use ${known.instead}.`
+          reason:
+            `Refusing a ${known.what} on the command line: it would be visible in \`ps\` and your shell history. Use ${known.instead}.`
         })
       )
     }

@@ -5,5 +5,6 @@
  */
 import { Effect } from "effect"
 
-export const lazy = <O, A, E, R>(load: () => Promise<{ readonly run: (options: O) => Effect.Effect<A, E, R> }>) =>
-(options: O): Effect.Effect<A, E, R> => Effect.flatMap(Effect.promise(load), (handler) => handler.run(options))
+export const lazy =
+  <O, A, E, R>(load: () => Promise<{ readonly run: (options: O) => Effect.Effect<A, E, R> }>) =>
+  (options: O): Effect.Effect<A, E, R> => Effect.flatMap(Effect.promise(load), (handler) => handler.run(options))

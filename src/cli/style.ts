@@ -18,6 +18,7 @@ export const cyan = style(36, 39)
 /** True when a person is watching stderr: spinners and prompts make sense. */
 export const isInteractive = (): boolean => process.stderr.isTTY === true && process.stdin.isTTY === true
 
+// eslint-disable-next-line no-control-regex -- ESC starts every ANSI style sequence
 const ANSI = /\u001b\[[0-9;]*m/g
 
 /** The text without its ANSI styles. */

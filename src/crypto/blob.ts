@@ -55,6 +55,6 @@ export const openWithPin = (
     salt.length !== 32 || Redacted.value(pin).length === 0
       ? Effect.fail(new DecryptionFailed({}))
       : withDerivedKey(pin, salt, defaultCosts, "cclink-pin-v1", ageIdentity).pipe(
-          Effect.flatMap((identity) => decrypt(blob, identity))
-        )
+        Effect.flatMap((identity) => decrypt(blob, identity))
+      )
   )

@@ -55,7 +55,9 @@ const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8A
 /** The item fields of a `get` reply when they have the right types; the signature is checked later. */
 const itemOf = (reply: Record<string, unknown>) => {
   const { k, seq, sig, v } = reply
-  return isBytes(k) && isBytes(sig) && isBytes(v) && typeof seq === "number" ? Option.some({ k, seq, sig, v }) : Option.none()
+  return isBytes(k) && isBytes(sig) && isBytes(v) && typeof seq === "number"
+    ? Option.some({ k, seq, sig, v })
+    : Option.none()
 }
 
 const distance = (a: Uint8Array, b: Uint8Array): bigint =>

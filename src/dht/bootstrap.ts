@@ -22,7 +22,8 @@ export const DEFAULT_BOOTSTRAP: ReadonlyArray<string> = [
 ]
 
 // A DNS name or a dotted IPv4 address; the Mainline sockets are IPv4 only.
-const HOST = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
+const HOST =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/
 const PORT = /^[0-9]{1,5}$/
 
 export const parseContact = (entry: string): Either.Either<Contact, InvalidInput> => {
@@ -31,7 +32,9 @@ export const parseContact = (entry: string): Either.Either<Contact, InvalidInput
   const host = text.slice(0, colon)
   const port = Number(text.slice(colon + 1))
   const bad = (why: string) =>
-    Either.left(new InvalidInput({ reason: `Invalid bootstrap node "${text}": ${why} Expected host:port, e.g. 127.0.0.1:6881.` }))
+    Either.left(
+      new InvalidInput({ reason: `Invalid bootstrap node "${text}": ${why} Expected host:port, e.g. 127.0.0.1:6881.` })
+    )
   if (colon < 0) return bad("no port.")
   if (host.startsWith("[") || isIPv6(host)) return bad("IPv6 is not supported by the Mainline client.")
   if (/^[0-9.]+$/.test(host) && !isIPv4(host)) return bad("not a valid IPv4 address.")

@@ -23,7 +23,9 @@ export const layer: Layer.Layer<Dht, InvalidInput, DhtConfig> = Layer.unwrapEffe
   Effect.map(DhtConfig, ({ relays, useDht }) => {
     if (useDht) return relays.length === 0 ? Mainline.layer : raced
     return relays.length === 0
-      ? Layer.fail(new InvalidInput({ reason: "--no-dht needs at least one relay: give --relay URL or set CCLINK_RELAYS." }))
+      ? Layer.fail(
+        new InvalidInput({ reason: "--no-dht needs at least one relay: give --relay URL or set CCLINK_RELAYS." })
+      )
       : Relays.layer
   })
 )

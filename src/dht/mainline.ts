@@ -9,10 +9,10 @@
 import DHT from "bittorrent-dht"
 import { Clock, Duration, Effect, Either, Layer, Option, Runtime, Schedule, Scope } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
-import { InvalidInput, NetworkError } from "../domain/errors.js"
-import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { verify } from "../domain/ed25519.js"
+import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { toDisplay } from "../domain/keyDisplay.js"
+import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { lookup, store } from "./bep44.js"
 import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./bootstrap.js"
@@ -37,7 +37,8 @@ const openNode = (bootstrap: ReadonlyArray<Contact>, stateDir: string | undefine
     const key = bootstrap.map(formatContact)
     const cached = stateDir === undefined ? [] : yield* RoutingCache.load(stateDir, key)
     const runtime = yield* Effect.runtime<never>()
-    const log = (event: string) => (error: Error) => Runtime.runFork(runtime)(Effect.logDebug(`dht ${event}`, error.message))
+    const log = (event: string) => (error: Error) =>
+      Runtime.runFork(runtime)(Effect.logDebug(`dht ${event}`, error.message))
     return yield* Effect.acquireRelease(
       Effect.sync(() => {
         // No bootstrap lookup towards its own id: a client that lives for one command needs no
@@ -133,7 +134,8 @@ export const make = Effect.gen(function*() {
     const v = encodeDnsMessage(keypair.publicKey, record)
     if (v.length > MAX_VALUE_BYTES) {
       return yield* new InvalidInput({
-        reason: `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
+        reason:
+          `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
       })
     }
     return yield* put("Publishing", keypair, v, options)

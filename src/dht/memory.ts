@@ -9,11 +9,11 @@
 import { Clock, Effect, Either, HashMap, Layer, Option, Ref } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { InvalidInput } from "../domain/errors.js"
-import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
+import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, MAX_VALUE_BYTES, type SignedPacket, sign, toBytes } from "./signedPacket.js"
+import { fromBytes, MAX_VALUE_BYTES, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** z32 key -> relay form `sig || seq || v` of the newest packet. */
 type Packets = HashMap.HashMap<string, Uint8Array>
@@ -54,7 +54,8 @@ export const make = (store: Store): Dht["Type"] => {
     const v = encodeDnsMessage(keypair.publicKey, record)
     if (v.length > MAX_VALUE_BYTES) {
       return yield* new InvalidInput({
-        reason: `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
+        reason:
+          `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
       })
     }
     yield* progress(options, 0)
@@ -71,10 +72,12 @@ export const make = (store: Store): Dht["Type"] => {
 
   const republish = Effect.fn("DhtMemory.republish")(function*(publicKey: PublicKey, bytes: Uint8Array) {
     const packet = yield* fromBytes(publicKey, bytes)
-    const superseded = yield* Ref.modify(store, (map) =>
-      Option.exists(storedPacket(map, publicKey), (newest) => newest.seq > packet.seq)
-        ? [true, map] as const
-        : [false, HashMap.set(map, toZ32(publicKey), toBytes(packet))] as const
+    const superseded = yield* Ref.modify(
+      store,
+      (map) =>
+        Option.exists(storedPacket(map, publicKey), (newest) => newest.seq > packet.seq)
+          ? [true, map] as const
+          : [false, HashMap.set(map, toZ32(publicKey), toBytes(packet))] as const
     )
     // As on the DHT: the same packet again is a success, an older one is refused.
     if (superseded) {

@@ -12,11 +12,11 @@
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schedule } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
-import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
+import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, MAX_VALUE_BYTES, type SignedPacket, sign, toBytes } from "./signedPacket.js"
+import { fromBytes, MAX_VALUE_BYTES, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** The largest relay form; a relay cannot make us buffer more than this. */
 const MAX_PAYLOAD_BYTES = 64 + 8 + MAX_VALUE_BYTES
@@ -137,8 +137,7 @@ const patiently = (relay: string, budget: Duration.Duration) => <A>(request: Eff
               onNone: () => `relay ${relay} did not answer within ${Duration.format(budget)}`,
               onSome: ({ reason }) => `${reason} (still failing after ${Duration.format(budget)})`
             })
-          })
-        ))
+          })))
     ))
 
 type Result<A> = Either.Either<A, NetworkError>

@@ -6,8 +6,8 @@
 import { Effect, Either } from "effect"
 import { decodeDnsMessage } from "../domain/dnsRecord.js"
 import { NotFound } from "../domain/errors.js"
-import { type PublicKey } from "../domain/keys.js"
 import { toDisplay } from "../domain/keyDisplay.js"
+import { type PublicKey } from "../domain/keys.js"
 import type { ResolvedPacket } from "../services/Dht.js"
 import { type SignedPacket, toBytes } from "./signedPacket.js"
 

@@ -7,9 +7,9 @@
  * Ed25519 implementation with no native addon in its bundle.
  */
 import { Either } from "effect"
+import { verify as verifySignature } from "../domain/ed25519.js"
 import { InvalidInput, SignatureInvalid } from "../domain/errors.js"
 import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
-import { verify as verifySignature } from "../domain/ed25519.js"
 
 /** BEP 44 caps `v` at 1000 bytes; storing nodes refuse anything larger. */
 export const MAX_VALUE_BYTES = 1000
@@ -85,7 +85,9 @@ export const fromBytes = (
   bytes: Uint8Array
 ): Either.Either<SignedPacket, SignatureInvalid | InvalidInput> => {
   if (bytes.length < HEADER_BYTES) {
-    return Either.left(new InvalidInput({ reason: `A signed packet is at least ${HEADER_BYTES} bytes, got ${bytes.length}.` }))
+    return Either.left(
+      new InvalidInput({ reason: `A signed packet is at least ${HEADER_BYTES} bytes, got ${bytes.length}.` })
+    )
   }
   const seq = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(SIGNATURE_BYTES)
   if (seq > BigInt(Number.MAX_SAFE_INTEGER)) {

@@ -11,8 +11,8 @@
  */
 import DHT, { type KrpcMessage, type Peer } from "bittorrent-dht"
 import { Array as Arr, Effect, Random } from "effect"
-import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { verify } from "../domain/ed25519.js"
+import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { guardSocket } from "./krpcGuard.js"
 
 export interface Testnet {
@@ -78,7 +78,9 @@ const startNode = (host: string, port: number, bootstrap: false | ReadonlyArray<
       answerGetWithNodes(node)
       const fail = (error: Error) =>
         node.destroy(() =>
-          resume(Effect.fail(new NetworkError({ reason: `cannot start a DHT node on ${host}:${port}: ${error.message}` })))
+          resume(
+            Effect.fail(new NetworkError({ reason: `cannot start a DHT node on ${host}:${port}: ${error.message}` }))
+          )
         )
       node.once("error", fail)
       node.listen(port, host, () => {

@@ -7,8 +7,8 @@
 import dnsPacket from "dns-packet"
 import { Either } from "effect"
 import { InvalidInput } from "./errors.js"
-import { type PublicKey } from "./keys.js"
 import { toZ32 } from "./keyDisplay.js"
+import { type PublicKey } from "./keys.js"
 
 export const RECORD_LABEL = "_cclink"
 export const DNS_TTL = 86400
@@ -19,16 +19,15 @@ export const encodeDnsMessage = (publicKey: PublicKey, recordJson: string | null
   dnsPacket.encode({
     type: "response",
     id: 0,
-    answers:
-      recordJson === null
-        ? []
-        : [{
-          type: "TXT",
-          name: `${RECORD_LABEL}.${toZ32(publicKey)}`,
-          class: "IN",
-          ttl: DNS_TTL,
-          data: characterStrings(Buffer.from(recordJson, "utf8"))
-        }]
+    answers: recordJson === null
+      ? []
+      : [{
+        type: "TXT",
+        name: `${RECORD_LABEL}.${toZ32(publicKey)}`,
+        class: "IN",
+        ttl: DNS_TTL,
+        data: characterStrings(Buffer.from(recordJson, "utf8"))
+      }]
   })
 
 /** Byte chunks, not character chunks: a UTF-8 sequence may straddle two strings, and readers join bytes. */

@@ -7,7 +7,10 @@
  */
 import { createPrivateKey, createPublicKey, sign as signNative, verify as verifyNative } from "node:crypto"
 
-const PKCS8_SEED_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
+// dprint-ignore
+const PKCS8_SEED_PREFIX = Uint8Array.from([
+  0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+])
 const SPKI_PREFIX = Uint8Array.from([0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00])
 
 const concat = (prefix: Uint8Array, key: Uint8Array): Buffer => Buffer.concat([prefix, key])
@@ -24,8 +27,10 @@ const withPrivateKey = <A>(seed: Uint8Array, use: (key: ReturnType<typeof create
 
 /** The 32-byte public key of a 32-byte seed. */
 export const publicKeyOf = (seed: Uint8Array): Uint8Array =>
-  withPrivateKey(seed, (key) =>
-    Uint8Array.from(createPublicKey(key).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length)))
+  withPrivateKey(
+    seed,
+    (key) => Uint8Array.from(createPublicKey(key).export({ format: "der", type: "spki" }).subarray(SPKI_PREFIX.length))
+  )
 
 export const sign = (seed: Uint8Array, message: Uint8Array): Uint8Array =>
   new Uint8Array(withPrivateKey(seed, (key) => signNative(null, message, key)))

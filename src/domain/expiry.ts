@@ -17,8 +17,9 @@ export const nowSeconds: Effect.Effect<number> = Effect.map(Clock.currentTimeMil
 
 /** Fails once `now >= created_at + ttl`, as the reference does: the last valid second is the one before. */
 export const checkExpiry = (record: Lifetime): Effect.Effect<void, Expired> =>
-  Effect.flatMap(nowSeconds, (now) =>
-    now >= expiresAt(record) ? Effect.fail(new Expired({ agoSeconds: now - expiresAt(record) })) : Effect.void
+  Effect.flatMap(
+    nowSeconds,
+    (now) => now >= expiresAt(record) ? Effect.fail(new Expired({ agoSeconds: now - expiresAt(record) })) : Effect.void
   )
 
 /** Time left, as "3h 12m" ("0s" once expired). */

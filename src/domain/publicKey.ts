@@ -19,7 +19,9 @@ export const parsePublicKey = (input: string): Either.Either<PublicKey, InvalidI
   if (!Z32_KEY.test(bare)) {
     return Either.left(
       new InvalidInput({
-        reason: `Invalid public key "${truncate(text)}": expected 52 z-base-32 characters, optionally prefixed with "pk:".`
+        reason: `Invalid public key "${
+          truncate(text)
+        }": expected 52 z-base-32 characters, optionally prefixed with "pk:".`
       })
     )
   }

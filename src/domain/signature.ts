@@ -4,10 +4,10 @@
  * be altered or moved under another key without failing here.
  */
 import { Either } from "effect"
-import { SignatureInvalid } from "./errors.js"
-import { type Keypair, type PublicKey } from "./keys.js"
 import { verify } from "./ed25519.js"
+import { SignatureInvalid } from "./errors.js"
 import { toZ32 } from "./keyDisplay.js"
+import { type Keypair, type PublicKey } from "./keys.js"
 import { type HandoffRecord, signableJson, type UnsignedRecord } from "./record.js"
 
 /** Signs as the keypair's owner; `pubkey` is always the keypair's own key. */

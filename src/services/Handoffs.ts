@@ -6,7 +6,7 @@
  * only then decryption) lives in one place.
  */
 import { Context, Effect, Either, Layer, type Redacted } from "effect"
-import { openWithKeypair, openWithPin, sealToSelf, sealTo, sealWithPin } from "../crypto/blob.js"
+import { openWithKeypair, openWithPin, sealTo, sealToSelf, sealWithPin } from "../crypto/blob.js"
 import { formatDuration } from "../domain/duration.js"
 import {
   DecryptionFailed,
@@ -17,12 +17,12 @@ import {
   type SignatureInvalid
 } from "../domain/errors.js"
 import { checkExpiry, nowSeconds } from "../domain/expiry.js"
-import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
 import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
-import { parsePublicKey } from "../domain/publicKey.js"
+import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
 import type { PublishMode } from "../domain/modes.js"
 import { checkPacketBudget } from "../domain/packetBudget.js"
 import { decodePayload, encodePayload, type Payload } from "../domain/payload.js"
+import { parsePublicKey } from "../domain/publicKey.js"
 import { decodeRecord, encodeRecord, type HandoffRecord } from "../domain/record.js"
 import { signRecord, verifyRecord } from "../domain/signature.js"
 import { Dht, type DhtOptions, type PublishReport } from "./Dht.js"
@@ -179,7 +179,9 @@ const refuseForeign = (verified: Verified, keypair: Keypair): Effect.Effect<void
     }
     if (!mine) {
       return yield* new DecryptionFailed({
-        hint: `this handoff by ${toDisplay(publisher)} (${published}) is self-encrypted: only its publisher's key can decrypt it.`
+        hint: `this handoff by ${
+          toDisplay(publisher)
+        } (${published}) is self-encrypted: only its publisher's key can decrypt it.`
       })
     }
   })

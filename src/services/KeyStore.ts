@@ -3,11 +3,11 @@
  * envelope (spec section 2), mode 0600 and nothing else, replaced atomically.
  */
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
-import { isEnvelope } from "../crypto/envelopeHeader.js"
 import { type Argon2Costs, defaultCosts } from "../crypto/argon2Costs.js"
+import { isEnvelope } from "../crypto/envelopeHeader.js"
 import {
-  type DecryptionFailed,
   type Declined,
+  type DecryptionFailed,
   type FileError,
   InvalidInput,
   NotFound,
@@ -43,7 +43,10 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
     Keypair,
     NotFound | PermissionError | FileError | InvalidInput | PassphraseError | DecryptionFailed | Declined
   >
-  readonly save: (keypair: Keypair, options: SaveOptions) => Effect.Effect<void, InvalidInput | PassphraseError | FileError>
+  readonly save: (
+    keypair: Keypair,
+    options: SaveOptions
+  ) => Effect.Effect<void, InvalidInput | PassphraseError | FileError>
   /** The key `cclink init --import` was given: 64 hex digits, surrounding whitespace aside. */
   readonly parseImport: (text: string) => Effect.Effect<Keypair, InvalidInput>
 }>() {
@@ -71,7 +74,9 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
         isEnvelope(bytes)
           ? unlockEnvelope(bytes, sources)
           : decodeSeedHex(bytes).pipe(
-            Effect.mapError((reason) => new InvalidInput({ reason: `The key file ${path} is not a valid key: it ${reason}.` }))
+            Effect.mapError((reason) =>
+              new InvalidInput({ reason: `The key file ${path} is not a valid key: it ${reason}.` })
+            )
           )
 
       const load = Effect.fn("KeyStore.load")(function*(sources: SecretSources = {}) {
@@ -102,8 +107,10 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
           )
         yield* writeSecretFile(path, contents, { what: "key file", overwrite: options.overwrite }).pipe(
           // Lost a race with another writer: the key that appeared meanwhile is kept.
-          Effect.catchTag("FileError", (error) =>
-            Effect.fail(error.code === "EEXIST" && error.path === path ? alreadyExists : error)),
+          Effect.catchTag(
+            "FileError",
+            (error) => Effect.fail(error.code === "EEXIST" && error.path === path ? alreadyExists : error)
+          ),
           Effect.ensuring(Effect.sync(() => contents.fill(0)))
         )
       })

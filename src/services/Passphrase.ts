@@ -30,7 +30,9 @@ export const MIN_PASSPHRASE_LENGTH = 8
 export const checkNewPassphrase = (passphrase: Redacted.Redacted<string>): Effect.Effect<void, PassphraseError> =>
   [...Redacted.value(passphrase)].length >= MIN_PASSPHRASE_LENGTH
     ? Effect.void
-    : Effect.fail(new PassphraseError({ reason: `A new passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters.` }))
+    : Effect.fail(
+      new PassphraseError({ reason: `A new passphrase must be at least ${MIN_PASSPHRASE_LENGTH} characters.` })
+    )
 
 export class Passphrase extends Context.Tag("cclink/Passphrase")<Passphrase, {
   readonly get: (

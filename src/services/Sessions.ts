@@ -96,7 +96,10 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
               // The parse lowercases; only the exact file name is Claude's.
               if (Option.isNone(id) || `${id.value}.jsonl` !== name) return Effect.succeed(Option.none())
               const file = path.join(folder, name)
-              return Effect.map(mtimeOf(file), Option.map((mtime): SessionFile => ({ sessionId: id.value, file, mtime })))
+              return Effect.map(
+                mtimeOf(file),
+                Option.map((mtime): SessionFile => ({ sessionId: id.value, file, mtime }))
+              )
             })
           ),
           Effect.map(Arr.getSomes)

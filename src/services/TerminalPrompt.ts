@@ -3,9 +3,9 @@
  * output), answers from stdin, hidden input for secrets. Ctrl-C or Ctrl-D at
  * a prompt is `Declined`, after the terminal is restored.
  */
+import { Context, Effect, Layer, Redacted, Ref } from "effect"
 import { createInterface } from "node:readline"
 import { Writable } from "node:stream"
-import { Context, Effect, Layer, Redacted, Ref } from "effect"
 import { Declined } from "../domain/errors.js"
 
 export class TerminalPrompt extends Context.Tag("cclink/TerminalPrompt")<TerminalPrompt, {
@@ -27,7 +27,11 @@ export class TerminalPrompt extends Context.Tag("cclink/TerminalPrompt")<Termina
       secret: (prompt) => ask(prompt, subject(prompt), true).pipe(Effect.map(Redacted.make)),
       confirm: (question) => ask(`${question} [y/N] `, question, false).pipe(Effect.map(isYes)),
       choose: (question, choices) => {
-        const listing = [question, ...choices.map((choice, i) => `  ${i + 1}) ${choice}`), `Choice [1-${choices.length}, default 1]: `]
+        const listing = [
+          question,
+          ...choices.map((choice, i) => `  ${i + 1}) ${choice}`),
+          `Choice [1-${choices.length}, default 1]: `
+        ]
         return pickAgain(
           ask(listing.join("\n"), question, false).pipe(Effect.map((answer) => choiceIndex(answer, choices.length)))
         )

@@ -8,10 +8,16 @@
  * clock (`created_at`) with some slack for clocks that disagree.
  */
 import { Clock, Duration, Effect, Either, Option } from "effect"
-import { type Expired, type InvalidInput, type NetworkError, NotFound, type SignatureInvalid } from "../domain/errors.js"
+import {
+  type Expired,
+  type InvalidInput,
+  type NetworkError,
+  NotFound,
+  type SignatureInvalid
+} from "../domain/errors.js"
 import { checkExpiry } from "../domain/expiry.js"
-import { type PublicKey } from "../domain/keys.js"
 import { toDisplay } from "../domain/keyDisplay.js"
+import { type PublicKey } from "../domain/keys.js"
 import type { DhtOptions } from "./Dht.js"
 import type { Handoffs, Verified } from "./Handoffs.js"
 
@@ -53,8 +59,13 @@ export const waitForHandoff = (
     })
 
     const poll = (round: number): Effect.Effect<Verified, NotFound | NetworkError | SignatureInvalid | InvalidInput> =>
-      Effect.flatMap(attempt, (found) =>
-        Option.isSome(found) ? Effect.succeed(found.value) : Effect.zipRight(Effect.sleep(pause(round)), poll(round + 1)))
+      Effect.flatMap(
+        attempt,
+        (found) =>
+          Option.isSome(found)
+            ? Effect.succeed(found.value)
+            : Effect.zipRight(Effect.sleep(pause(round)), poll(round + 1))
+      )
 
     const waited = yield* Effect.timeoutOption(poll(0), within)
     if (Option.isNone(waited)) {

@@ -7,10 +7,10 @@
  * Writes use the synchronous calls on purpose: each step is one system call,
  * in order, on a file of a few hundred bytes.
  */
+import { Effect } from "effect"
 import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import { basename, dirname, join } from "node:path"
-import { Effect } from "effect"
 import { FileError, PermissionError } from "../domain/errors.js"
 import { type ReadOptions, readSecretFileSync } from "./secretFileRead.js"
 
@@ -30,12 +30,14 @@ export const exists = (path: string, what: string): Effect.Effect<boolean, FileE
           : error.code === "ENOENT" || error.code === "ENOTDIR"
           ? Effect.succeed(false)
           : Effect.fail(fileError(path, `Cannot look for the ${what}`, error))
-      )
-    )
+      ))
   )
 
 /** Reads a secret file whole (see secretFileRead.ts). The caller wipes the returned bytes. */
-export const readSecretFile = (path: string, options: ReadOptions): Effect.Effect<Uint8Array, FileError | PermissionError> =>
+export const readSecretFile = (
+  path: string,
+  options: ReadOptions
+): Effect.Effect<Uint8Array, FileError | PermissionError> =>
   Effect.suspend(() => readSecretFileSync(path, options)).pipe(
     Effect.mapError((refusal) => {
       switch (refusal._tag) {
@@ -65,8 +67,16 @@ export const readDescriptor = (
   const buffer = new Uint8Array(options.maxBytes + 1)
   const readInto = (offset: number) =>
     Effect.async<number, FileError>((resume) =>
-      fs.read(fd, buffer, offset, buffer.length - offset, null, (error, bytesRead) =>
-        resume(error ? Effect.fail(fileError(label, `Cannot read the ${options.what}`, error)) : Effect.succeed(bytesRead))
+      fs.read(
+        fd,
+        buffer,
+        offset,
+        buffer.length - offset,
+        null,
+        (error, bytesRead) =>
+          resume(
+            error ? Effect.fail(fileError(label, `Cannot read the ${options.what}`, error)) : Effect.succeed(bytesRead)
+          )
       )
     )
   return Effect.gen(function*() {

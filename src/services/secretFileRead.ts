@@ -5,8 +5,8 @@
  * loader's quick `whoami` (src/cli/direct.ts) reads the key exactly as
  * `KeyStore` does; secretFile.ts turns a refusal into a tagged error.
  */
-import * as fs from "node:fs"
 import { Either } from "effect"
+import * as fs from "node:fs"
 
 export interface ReadOptions {
   /** What the file is, for messages: "key file", "passphrase file". */

@@ -53,7 +53,12 @@ declare module "bittorrent-dht" {
       message: KrpcQuery,
       callback: (error: QueryError | null, reply: KrpcMessage | null, peer: Peer) => void
     ): void
-    response: (peer: Peer, query: KrpcMessage, reply: Record<string, unknown>, nodes?: ReadonlyArray<NodeContact>) => void
+    response: (
+      peer: Peer,
+      query: KrpcMessage,
+      reply: Record<string, unknown>,
+      nodes?: ReadonlyArray<NodeContact>
+    ) => void
     /** The routing table. */
     readonly nodes: { closest(target: Buffer, count?: number): Array<NodeContact> }
     error(peer: Peer, query: KrpcMessage, error: [number, string]): void

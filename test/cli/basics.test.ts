@@ -123,6 +123,7 @@ describe("colour", () => {
     const styled = await onTerminal(["whoami"], { env: m.env, cwd: m.home })
     try {
       expect(await styled.exitCode()).toBe(5)
+      // eslint-disable-next-line no-control-regex -- an ANSI style sequence starts with ESC
       expect(styled.screen({ escapes: true })).toMatch(/\u001b\[[0-9;]*m/)
     } finally {
       styled.close()
@@ -133,6 +134,7 @@ describe("colour", () => {
       expect(await noColor.exitCode()).toBe(5)
       const screen = noColor.screen({ escapes: true })
       expect(screen).toContain("cclink: No key at")
+      // eslint-disable-next-line no-control-regex -- an ANSI style sequence starts with ESC
       expect(screen).not.toMatch(/\u001b\[[0-9;]*m/)
     } finally {
       noColor.close()
@@ -194,4 +196,3 @@ describe("cclink testnet", () => {
     expect(refused.stderr).toContain("at least one node")
   })
 })
-

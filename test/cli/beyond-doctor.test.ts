@@ -53,7 +53,9 @@ describe("doctor", () => {
     const lines = before.stdout.trimEnd().split("\n")
     expect(lines).toHaveLength(5)
     expect(lines[0]).toBe(`ok   key       ${b.keyFile} opens: ${key.display}`)
-    expect(lines[1]).toMatch(new RegExp(`^ok   network   the DHT \\(${dht.bootstrap.join(",")}\\) answered in \\d+\\.\\d s$`))
+    expect(lines[1]).toMatch(
+      new RegExp(`^ok   network   the DHT \\(${dht.bootstrap.join(",")}\\) answered in \\d+\\.\\d s$`)
+    )
     expect(lines[2]).toBe(`ok   claude    found at ${join(root.bin, "claude")}`)
     expect(lines[3]).toBe("ok   sessions  1 session(s) active in the last 24h under ~/.claude/projects")
     expect(lines[4]).toBe("ok   handoff   no active handoff published under your key")

@@ -44,7 +44,10 @@ const eventsOf = (lines: ReadonlyArray<string>): ReadonlyArray<KeepaliveEvent> =
 const rounds = async (keepalive: Running, count: number, from = 0) => {
   for (let seen = 0; seen < count; seen++) {
     const at = keepalive.lines().length
-    await keepalive.waitForLine((line) => line.includes('"event":"republished"') || ROUND.test(line), Math.max(at, from))
+    await keepalive.waitForLine(
+      (line) => line.includes("\"event\":\"republished\"") || ROUND.test(line),
+      Math.max(at, from)
+    )
   }
 }
 
@@ -63,7 +66,9 @@ describe("publish --keepalive", () => {
       const lines = ended.stdout.trimEnd().split("\n")
       expect(lines[1]).toMatch(/^Published! \(stored on \d+ of \d+ nodes\)$/)
       const start = lines.findIndex((line) => line.includes("Keeping the handoff alive"))
-      expect(lines[start]).toMatch(/^\d\d:\d\d Keeping the handoff alive: republishing every 2s until .*\. Ctrl-C to stop\.$/)
+      expect(lines[start]).toMatch(
+        /^\d\d:\d\d Keeping the handoff alive: republishing every 2s until .*\. Ctrl-C to stop\.$/
+      )
       expect(lines.at(-1)).toMatch(/^\d\d:\d\d Stopped: the handoff was revoked or burned\.$/)
       const roundLines = lines.slice(start + 1, -1)
       expect(roundLines.length).toBeGreaterThanOrEqual(3)

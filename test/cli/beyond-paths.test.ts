@@ -8,13 +8,24 @@
  * nothing. `--no-launch` places the file the same way and prints the command.
  */
 import { randomUUID } from "node:crypto"
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs"
 import { basename, dirname, join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { resumeWithRealClaude } from "../support/claude.js"
 import { errorText, jsonOf } from "./support/cli.js"
-import { makeKey, makeMachine, makeRoot, type Machine, type Root, standInLines } from "./support/machines.js"
+import { type Machine, makeKey, makeMachine, makeRoot, type Root, standInLines } from "./support/machines.js"
 import { type LocalDht, startDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
@@ -134,7 +145,9 @@ describe("different project paths on A and B", () => {
     const refused = await b.run(["pickup", "-y", "--project-dir", onB])
     expect(refused.code).toBe(1)
     expect(refused.stdout).toBe("")
-    expect(errorText(refused)).toContain(`A different session file is already at ${placed}; cclink never overwrites it.`)
+    expect(errorText(refused)).toContain(
+      `A different session file is already at ${placed}; cclink never overwrites it.`
+    )
     expect(readFileSync(placed, "utf8")).toBe("{\"type\":\"user\",\"cwd\":\"elsewhere\"}\n")
     expect(Math.round(statSync(placed).mtimeMs)).toBe(hourAgo.getTime())
     expect(readdirSync(dirname(placed))).toEqual([basename(placed)])
@@ -159,7 +172,9 @@ describe("different project paths on A and B", () => {
     const missing = await b.run(["pickup", "-y", "--project-dir", onB])
     expect(missing.code).toBe(5)
     expect(missing.stdout).toBe("")
-    expect(missing.stderr).toContain(`Session data is not on this machine: no ${sessionId}.jsonl under ${b.projectsDir}.`)
+    expect(missing.stderr).toContain(
+      `Session data is not on this machine: no ${sessionId}.jsonl under ${b.projectsDir}.`
+    )
     for (const option of ["Syncthing", "rsync", "NFS", "Tailscale"]) expect(missing.stderr).toContain(option)
     expect(existsSync(dirname(placed))).toBe(false)
   })
@@ -263,7 +278,12 @@ describe("with the real claude", () => {
     const picked = await b.run(["pickup", "--no-launch", "--json", "--project-dir", onB])
     expect(picked.code).toBe(0)
     const json = jsonOf(picked)
-    expect(json).toMatchObject({ sessionFile: placed, placed: true, copied: [{ from: synced, to: placed }], resumeDir: onB })
+    expect(json).toMatchObject({
+      sessionFile: placed,
+      placed: true,
+      copied: [{ from: synced, to: placed }],
+      resumeDir: onB
+    })
     expect(readFileSync(placed)).toEqual(readFileSync(synced))
     rmSync(dirname(synced), { recursive: true })
     expect(resumeWithRealClaude(sessionId, { cwd: onB, env: { HOME: b.home } })).toBe("found")

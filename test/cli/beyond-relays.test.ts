@@ -79,7 +79,14 @@ describe("relays alone (--no-dht)", () => {
 
   it("--no-dht without any relay is a usage error (exit 1) for every network command, before the network", async () => {
     const { project, a } = makePair(root, dht.bootstrap)
-    for (const [args, cwd] of [[[], project], [["pickup"], a.home], [["list"], a.home], [["revoke", "-y"], a.home]] as const) {
+    for (
+      const [args, cwd] of [
+        [[], project],
+        [["pickup"], a.home],
+        [["list"], a.home],
+        [["revoke", "-y"], a.home]
+      ] as const
+    ) {
       const refused = await a.run([...args, "--no-dht"], { cwd })
       expect(refused.code, args.join(" ")).toBe(1)
       expect(refused.stdout, args.join(" ")).toBe("")

@@ -10,8 +10,8 @@ import { randomUUID } from "node:crypto"
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { registerSecret } from "./support/cli.js"
 import { builtCli } from "./support/build.js"
+import { registerSecret } from "./support/cli.js"
 import { type Machine, makeMachine, makeRoot } from "./support/machines.js"
 
 const root = makeRoot()
@@ -95,7 +95,7 @@ describe("what the quick path leaves to the command tree", () => {
     expect((await m.run(["init"], { env: { CCLINK_PASSPHRASE: passphrase } })).code).toBe(0)
     const opened = await samePaths(m, ["whoami", "--json"], { CCLINK_PASSPHRASE: passphrase })
     expect(opened.code).toBe(0)
-    expect(opened.stdout).toContain('"display":"pk:')
+    expect(opened.stdout).toContain("\"display\":\"pk:")
     expect((await samePaths(m, ["whoami"])).code).not.toBe(0)
   })
 

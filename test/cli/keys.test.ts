@@ -3,13 +3,13 @@
  * passphrase from each source, and the refusals a user meets (no key, a key
  * file others can read, a wrong passphrase). No network is needed here.
  */
+import { Either } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { Keypair } from "../../src/domain/keys.js"
 import { toDisplay, toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import { errorText, jsonOf, registerSecret, type RunResult } from "./support/cli.js"
 import { makeKey, makeMachine, makeProject, makeRoot } from "./support/machines.js"
 import { onTerminal } from "./support/terminal.js"

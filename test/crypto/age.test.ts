@@ -9,18 +9,18 @@ import { ageDecrypt, ageEncrypt } from "./peers.js"
 
 const alice = Keypair.generate()
 const bob = Keypair.generate()
-const plaintext = new TextEncoder().encode('{"h":"laptop","p":"/home/a/project","s":"0b5c7d2e"}')
+const plaintext = new TextEncoder().encode("{\"h\":\"laptop\",\"p\":\"/home/a/project\",\"s\":\"0b5c7d2e\"}")
 const text = (data: Uint8Array) => Buffer.from(data).toString("latin1")
 
 describe("age", () => {
   it.effect("round-trips to one recipient", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const ciphertext = yield* encrypt(plaintext, recipientOf(alice.publicKey))
       expect(yield* decrypt(ciphertext, identityOf(alice))).toEqual(plaintext)
     }))
 
   it.effect("writes a binary v1 file with exactly one X25519 stanza", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const header = text(yield* encrypt(plaintext, recipientOf(alice.publicKey))).split("\n---")[0]!
       expect(header.startsWith("age-encryption.org/v1\n")).toBe(true)
       expect(header).not.toContain("BEGIN AGE ENCRYPTED FILE")
@@ -29,25 +29,25 @@ describe("age", () => {
     }))
 
   it.effect("uses a fresh file key every time", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const recipient = recipientOf(alice.publicKey)
       expect(yield* encrypt(plaintext, recipient)).not.toEqual(yield* encrypt(plaintext, recipient))
     }))
 
   it.effect("is decrypted by the age binary", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const ciphertext = yield* encrypt(plaintext, recipientOf(alice.publicKey))
       expect(ageDecrypt(ciphertext, identityOf(alice))).toEqual(plaintext)
     }))
 
   it.effect("decrypts what the age binary wrote", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const ciphertext = ageEncrypt(plaintext, recipientOf(alice.publicKey))
       expect(yield* decrypt(ciphertext, identityOf(alice))).toEqual(plaintext)
     }))
 
   it.effect("fails with the one detail-free error for the wrong identity", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const ciphertext = yield* encrypt(plaintext, recipientOf(alice.publicKey))
       const identity = identityOf(bob)
       const error = yield* Effect.flip(decrypt(ciphertext, identity))
@@ -59,7 +59,7 @@ describe("age", () => {
     }))
 
   it.effect("refuses every single flipped byte", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const identity = identityOf(alice)
       const ciphertext = yield* encrypt(plaintext, recipientOf(alice.publicKey))
       for (let i = 0; i < ciphertext.length; i++) {
@@ -73,7 +73,7 @@ describe("age", () => {
     }))
 
   it.effect("refuses truncated, extended and non-age input", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const identity = identityOf(alice)
       const ciphertext = yield* encrypt(plaintext, recipientOf(alice.publicKey))
       const inputs = [

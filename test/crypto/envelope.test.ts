@@ -2,9 +2,9 @@ import { it } from "@effect/vitest"
 import { Cause, Effect, Exit, Redacted, Tracer } from "effect"
 import { describe, expect } from "vitest"
 import { encrypt } from "../../src/crypto/age.js"
+import type { Argon2Costs } from "../../src/crypto/argon2Costs.js"
 import { openSeed, sealSeed } from "../../src/crypto/envelope.js"
 import { isEnvelope } from "../../src/crypto/envelopeHeader.js"
-import type { Argon2Costs } from "../../src/crypto/argon2Costs.js"
 import { deriveKey } from "../../src/crypto/kdf.js"
 import { ageIdentity, recipientOfSecret } from "../../src/crypto/x25519.js"
 import { DecryptionFailed } from "../../src/domain/errors.js"
@@ -45,7 +45,7 @@ const openWithBinaries = (envelope: Uint8Array, secret: string): Uint8Array => {
 
 /** Runs `effect` under the real tracer, recording the names of the spans it opens. */
 const traced = <A, E>(effect: Effect.Effect<A, E>) =>
-  Effect.gen(function* () {
+  Effect.gen(function*() {
     const spans: Array<string> = []
     const native = yield* Effect.tracer
     const recording = Tracer.make({
@@ -65,7 +65,7 @@ const sealArgvSafe = (costs?: Argon2Costs) =>
 
 describe("CCLINKEK v1 envelope", () => {
   it.effect("writes the header of the spec and opens again", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const envelope = yield* sealSeed(seed, passphrase, { memoryKiB: 72, iterations: 2, parallelism: 3 })
       expect(Buffer.from(envelope.subarray(0, 21)).toString("hex")).toBe(
         Buffer.from("CCLINKEK").toString("hex") + "01" + "00000048" + "00000002" + "00000003"
@@ -76,14 +76,14 @@ describe("CCLINKEK v1 envelope", () => {
     }))
 
   it.effect("uses a fresh salt every time", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const a = yield* sealSeed(seed, passphrase, small)
       const b = yield* sealSeed(seed, passphrase, small)
       expect(a.subarray(21, 53)).not.toEqual(b.subarray(21, 53))
     }))
 
   it.effect("at the real defaults: written with 65536/3/1, opened by cclink and by argon2 + age", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const envelope = yield* sealArgvSafe()
       expect(Buffer.from(envelope.subarray(9, 21)).toString("hex")).toBe("000100000000000300000001")
       expect(yield* openSeed(envelope, passphrase)).toEqual(seed)
@@ -91,13 +91,13 @@ describe("CCLINKEK v1 envelope", () => {
     }))
 
   it.effect("written by cclink, opens with the argon2 and age binaries", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const envelope = yield* sealArgvSafe({ memoryKiB: 256, iterations: 2, parallelism: 2 })
       expect(openWithBinaries(envelope, PASSPHRASE)).toEqual(seed)
     }))
 
   it.effect("assembled from the argon2 and age binaries, opens with cclink", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const salt = utf8("0123456789abcdefghijklmnopqrstuv")
       const costs: Argon2Costs = { memoryKiB: 256, iterations: 2, parallelism: 2 }
       const recipient = keygenRecipient(referenceIdentity(PASSPHRASE, salt, costs))
@@ -106,7 +106,7 @@ describe("CCLINKEK v1 envelope", () => {
     }))
 
   it.effect("opens from a view into a larger buffer, as fs reads may return", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const envelope = yield* sealSeed(seed, passphrase, small)
       const pool = new Uint8Array(envelope.length + 13)
       pool.set(envelope, 7)
@@ -116,7 +116,7 @@ describe("CCLINKEK v1 envelope", () => {
     }))
 
   it.effect("gives one error, free of the passphrase, for a wrong passphrase and for any flipped byte", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const envelope = yield* sealSeed(seed, passphrase, small)
       const wrong = yield* Effect.flip(openSeed(envelope, Redacted.make("violet-ostrich-sang")))
       expect(wrong).toEqual(failed)
@@ -129,17 +129,19 @@ describe("CCLINKEK v1 envelope", () => {
       }
     }))
 
-  it.effect.each([
-    ["4 GiB of memory", { memoryKiB: 0xffffffff, iterations: 1, parallelism: 1 }],
-    ["2 GiB of memory", { memoryKiB: 2 * 1024 * 1024, iterations: 1, parallelism: 1 }],
-    ["1000 passes", { memoryKiB: 64, iterations: 1000, parallelism: 1 }],
-    ["65 passes", { memoryKiB: 64, iterations: 65, parallelism: 1 }],
-    ["zero passes", { memoryKiB: 64, iterations: 0, parallelism: 1 }],
-    ["zero lanes", { memoryKiB: 64, iterations: 1, parallelism: 0 }],
-    ["65 lanes", { memoryKiB: 65 * 8, iterations: 1, parallelism: 65 }],
-    ["less than 8 KiB per lane", { memoryKiB: 64, iterations: 1, parallelism: 9 }]
-  ] as const)("refuses a header asking for %s before deriving anything", ([, costs]) =>
-    Effect.gen(function* () {
+  it.effect.each(
+    [
+      ["4 GiB of memory", { memoryKiB: 0xffffffff, iterations: 1, parallelism: 1 }],
+      ["2 GiB of memory", { memoryKiB: 2 * 1024 * 1024, iterations: 1, parallelism: 1 }],
+      ["1000 passes", { memoryKiB: 64, iterations: 1000, parallelism: 1 }],
+      ["65 passes", { memoryKiB: 64, iterations: 65, parallelism: 1 }],
+      ["zero passes", { memoryKiB: 64, iterations: 0, parallelism: 1 }],
+      ["zero lanes", { memoryKiB: 64, iterations: 1, parallelism: 0 }],
+      ["65 lanes", { memoryKiB: 65 * 8, iterations: 1, parallelism: 65 }],
+      ["less than 8 KiB per lane", { memoryKiB: 64, iterations: 1, parallelism: 9 }]
+    ] as const
+  )("refuses a header asking for %s before deriving anything", ([, costs]) =>
+    Effect.gen(function*() {
       const good = yield* sealSeed(seed, passphrase, small)
       const hostile = concat(header(costs, good.subarray(21, 53)), good.subarray(53))
       const { exit, spans } = yield* traced(openSeed(hostile, passphrase))
@@ -148,7 +150,7 @@ describe("CCLINKEK v1 envelope", () => {
     }))
 
   it.effect("refuses short input, other encodings and an empty passphrase", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const envelope = yield* sealSeed(seed, passphrase, small)
       const hex = utf8(`${Buffer.from(seed).toString("hex")}\n`)
       for (const input of [new Uint8Array(0), utf8("CCLINKEK"), envelope.subarray(0, 53), hex]) {
@@ -158,7 +160,7 @@ describe("CCLINKEK v1 envelope", () => {
     }))
 
   it.effect("refuses a well-formed envelope whose plaintext is not a 32-byte seed", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const salt = crypto.getRandomValues(new Uint8Array(32))
       const key = yield* deriveKey(utf8(PASSPHRASE), salt, small, "cclink-key-v1")
       for (const length of [31, 33, 0]) {
@@ -177,12 +179,14 @@ describe("CCLINKEK v1 envelope", () => {
       expect(isEnvelope(utf8(Buffer.from(seed).toString("hex")))).toBe(false)
     }))
 
-  it.effect.each([
-    ["a 31-byte seed", () => sealSeed(new Uint8Array(31), passphrase, small)],
-    ["an empty passphrase", () => sealSeed(seed, Redacted.make(""), small)],
-    ["costs out of bounds", () => sealSeed(seed, passphrase, { ...small, iterations: 0 })]
-  ] as const)("treats sealing %s as a bug", ([, seal]) =>
-    Effect.gen(function* () {
+  it.effect.each(
+    [
+      ["a 31-byte seed", () => sealSeed(new Uint8Array(31), passphrase, small)],
+      ["an empty passphrase", () => sealSeed(seed, Redacted.make(""), small)],
+      ["costs out of bounds", () => sealSeed(seed, passphrase, { ...small, iterations: 0 })]
+    ] as const
+  )("treats sealing %s as a bug", ([, seal]) =>
+    Effect.gen(function*() {
       const exit = yield* Effect.exit(seal())
       expect(Exit.isFailure(exit) && Cause.isDie(exit.cause)).toBe(true)
     }))

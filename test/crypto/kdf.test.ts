@@ -16,14 +16,14 @@ describe("deriveKey", () => {
   })
 
   it.effect("equals the argon2 binary + HKDF at the default PIN costs", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       expect(printableSalt.length).toBe(32)
       const key = yield* deriveKey(utf8("correct horse 42"), printableSalt, defaultCosts, "cclink-pin-v1")
       expect(key).toEqual(referenceKey("correct horse 42", printableSalt, defaultCosts, "cclink-pin-v1"))
     }))
 
   it.effect("equals the argon2 binary + HKDF for key-file costs, a non-ASCII secret and a binary salt", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const salt = Uint8Array.from({ length: 32 }, (_, i) => 255 - i * 3)
       const costs: Argon2Costs = { memoryKiB: 256, iterations: 2, parallelism: 2 }
       const key = yield* deriveKey(utf8("pässwörd ✓ 🔑"), salt, costs, "cclink-key-v1")
@@ -31,7 +31,7 @@ describe("deriveKey", () => {
     }))
 
   it.effect("separates PIN keys from key-file keys", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const pin = yield* deriveKey(utf8("same secret"), printableSalt, small, "cclink-pin-v1")
       const key = yield* deriveKey(utf8("same secret"), printableSalt, small, "cclink-key-v1")
       expect(pin).not.toEqual(key)
@@ -40,7 +40,7 @@ describe("deriveKey", () => {
     }))
 
   it.effect("depends on every input", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const base = yield* deriveKey(utf8("secret"), printableSalt, small, "cclink-key-v1")
       const otherSalt = Uint8Array.from(printableSalt).fill(0x41, 0, 1)
       const variants = [
@@ -54,7 +54,7 @@ describe("deriveKey", () => {
     }))
 
   it.effect("leaves the caller's secret and salt untouched", () =>
-    Effect.gen(function* () {
+    Effect.gen(function*() {
       const secret = utf8("secret")
       const salt = Uint8Array.from(printableSalt)
       yield* deriveKey(secret, salt, small, "cclink-pin-v1")

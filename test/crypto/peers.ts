@@ -50,7 +50,8 @@ export const ageEncrypt = (plaintext: Uint8Array, recipient: string): Uint8Array
 export const argon2Raw = (secret: Uint8Array, salt: Uint8Array, costs: Argon2Costs): Uint8Array => {
   if (salt.includes(0)) throw new Error("argv cannot carry a NUL salt byte")
   const escaped = Array.from(salt, (byte) => `\\x${byte.toString(16).padStart(2, "0")}`).join("")
-  const script = 'salt="$(printf "$1"; printf x)"; exec argon2 "${salt%x}" -id -k "$2" -t "$3" -p "$4" -l 32 -r'
+  const script =
+    "salt=\"$(printf \"$1\"; printf x)\"; exec argon2 \"${salt%x}\" -id -k \"$2\" -t \"$3\" -p \"$4\" -l 32 -r"
   const args = [escaped, costs.memoryKiB, costs.iterations, costs.parallelism].map(String)
   const hex = run("bash", ["-c", script, "argon2", ...args], secret).toString().trim()
   return Uint8Array.from(Buffer.from(hex, "hex"))

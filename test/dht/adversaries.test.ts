@@ -4,7 +4,7 @@ import type DHT from "bittorrent-dht"
 import { Effect, Either } from "effect"
 import { randomBytes } from "node:crypto"
 import { targetOf } from "../../src/dht/bep44.js"
-import { fromBytes, type SignedPacket, sign, signable } from "../../src/dht/signedPacket.js"
+import { fromBytes, sign, signable, type SignedPacket } from "../../src/dht/signedPacket.js"
 import * as Testnet from "../../src/dht/testnet.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
 import { Keypair } from "../../src/domain/keys.js"
@@ -26,7 +26,10 @@ describe("misbehaving nodes", () => {
       const keypair = Keypair.generate()
       const intruder = Keypair.generate()
       const publicKey = keypair.publicKey
+      // Assigned once, further down, but read by the hostile nodes' replies defined here first.
+      // eslint-disable-next-line prefer-const
       let stale: SignedPacket | undefined
+      // eslint-disable-next-line prefer-const
       let newest: SignedPacket | undefined
       // Above any honest seq, so a forged answer would win if it were believed.
       const ahead = () => (newest?.seq ?? Date.now() * 1000) + 3_600_000_000
@@ -57,14 +60,19 @@ describe("misbehaving nodes", () => {
         },
         "answers with bytes that are not bencode": (query, peer, node) => {
           const t = query.t instanceof Uint8Array ? Buffer.from(query.t) : Buffer.alloc(2)
-          const garbage = Buffer.concat([Buffer.from(`d1:t${t.length}:`), t, Buffer.from("1:y1:r1:rd2:id20:\xff\xfe1:v99999:")])
+          const garbage = Buffer.concat([
+            Buffer.from(`d1:t${t.length}:`),
+            t,
+            Buffer.from("1:y1:r1:rd2:id20:\xff\xfe1:v99999:")
+          ])
           node._rpc.socket.socket.send(garbage, peer.port, peer.address)
           return undefined
         }
       }
       const hostile = yield* Effect.forEach(
         Object.entries(behaviours),
-        ([name, reply], rank) => Effect.map(hostileNode(network.bootstrap, publicKey, rank, reply), (node) => ({ name, ...node }))
+        ([name, reply], rank) =>
+          Effect.map(hostileNode(network.bootstrap, publicKey, rank, reply), (node) => ({ name, ...node }))
       )
       const { bootstrap } = network
 
@@ -80,7 +88,9 @@ describe("misbehaving nodes", () => {
       expect(labelOf(found.record)).toBe("second")
       expect(found.seq).toBe(second.seq)
       newest = Either.getOrThrow(fromBytes(publicKey, found.bytes))
-      for (const node of hostile) expect({ name: node.name, asked: node.answered() > 0 }).toEqual({ name: node.name, asked: true })
+      for (const node of hostile) {
+        expect({ name: node.name, asked: node.answered() > 0 }).toEqual({ name: node.name, asked: true })
+      }
 
       const revoked = yield* withClient(bootstrap, (dht) => dht.revoke(keypair))
       expect(revoked.seq).toBeLessThan(Date.now() * 1000 + 1)

@@ -3,8 +3,8 @@ import { Chunk, Duration, Effect, Either, Schedule } from "effect"
 import * as Mainline from "../../src/dht/mainline.js"
 import { fromBytes, sign, toBytes } from "../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import type { DhtProgress } from "../../src/services/Dht.js"
 import { listeningHole, Network, network, withClient } from "./network.js"
 
@@ -13,7 +13,11 @@ const recordOf = (label: string) => JSON.stringify({ label, padding: "p".repeat(
 describe("retry schedule", () => {
   it("backs off 2, 4, 8, 8, 8 seconds and stops after 30 seconds", () =>
     Effect.gen(function*() {
-      const delays = yield* Schedule.run(Schedule.delays(Mainline.retrySchedule), 0, Array.from({ length: 20 }, () => 0))
+      const delays = yield* Schedule.run(
+        Schedule.delays(Mainline.retrySchedule),
+        0,
+        Array.from({ length: 20 }, () => 0)
+      )
       expect(Chunk.toArray(delays).map(Duration.toSeconds)).toEqual([2, 4, 8, 8, 8, 0])
     }).pipe(Effect.runPromise))
 })
@@ -28,7 +32,10 @@ layer(network(100), { excludeTestServices: true, timeout: "2 minutes" })("Mainli
       expect(report.storedOn).toBeGreaterThanOrEqual(10)
       expect(report.contacted).toBe(20)
       const progress: Array<DhtProgress> = []
-      const found = yield* withClient(bootstrap, (dht) => dht.resolve(keypair.publicKey, { onProgress: (p) => progress.push(p) }))
+      const found = yield* withClient(
+        bootstrap,
+        (dht) => dht.resolve(keypair.publicKey, { onProgress: (p) => progress.push(p) })
+      )
       expect(found.record).toBe(record)
       expect(found.seq).toBe(report.seq)
       const packet = Either.getOrThrow(fromBytes(keypair.publicKey, found.bytes))
@@ -57,7 +64,9 @@ layer(network(100), { excludeTestServices: true, timeout: "2 minutes" })("Mainli
       const { bootstrap } = yield* Network
       const keypair = Keypair.generate()
       const hourAhead = (Date.now() + 3_600_000) * 1000
-      const future = Either.getOrThrow(sign(keypair, hourAhead, encodeDnsMessage(keypair.publicKey, recordOf("future"))))
+      const future = Either.getOrThrow(
+        sign(keypair, hourAhead, encodeDnsMessage(keypair.publicKey, recordOf("future")))
+      )
       yield* withClient(bootstrap, (dht) => dht.republish(keypair.publicKey, toBytes(future)))
       const report = yield* withClient(bootstrap, (dht) => dht.publish(keypair, recordOf("now")))
       expect(report.seq).toBe(hourAhead + 1)
@@ -142,7 +151,9 @@ describe("Mainline without a network", () => {
       expect(error.message).toMatch(/\d{4} bytes.*1000/)
       expect(hole.received()).toBe(0)
       // The same client setup does send when the record fits: the count above can see traffic.
-      yield* withClient([hole.address], (dht) => Effect.flip(dht.publish(keypair, "fits")), { timeout: Duration.millis(500) })
+      yield* withClient([hole.address], (dht) => Effect.flip(dht.publish(keypair, "fits")), {
+        timeout: Duration.millis(500)
+      })
       expect(hole.received()).toBeGreaterThan(0)
     }))
 
@@ -183,7 +194,11 @@ const foreignMessage = (z32: string, record: string) =>
 const compressedMessage = (z32: string, record: string) =>
   dnsMessage(0x8000, [
     answer(name(z32), 1, Buffer.from([10, 0, 0, 1])),
-    answer(Buffer.concat([label("_cclink"), Buffer.from([0xc0, 12])]), 16, characterStrings(Buffer.from(record), [255, 3]))
+    answer(
+      Buffer.concat([label("_cclink"), Buffer.from([0xc0, 12])]),
+      16,
+      characterStrings(Buffer.from(record), [255, 3])
+    )
   ])
 
 const label = (text: string) => Buffer.concat([Buffer.from([text.length]), Buffer.from(text)])

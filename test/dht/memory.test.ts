@@ -3,15 +3,18 @@ import { Effect, HashMap, Ref, TestClock } from "effect"
 import * as DhtMemory from "../../src/dht/memory.js"
 import { fromBytes } from "../../src/dht/signedPacket.js"
 import { NotFound } from "../../src/domain/errors.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toDisplay, toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import { Dht } from "../../src/services/Dht.js"
 import { recordText } from "../support/dhtClients.js"
 
 const keypair = Keypair.generate()
 
 /** A memory network whose map the test can read and tamper with. */
-const network = Effect.map(Ref.make(HashMap.empty<string, Uint8Array>()), (store) => ({ store, dht: DhtMemory.make(store) }))
+const network = Effect.map(
+  Ref.make(HashMap.empty<string, Uint8Array>()),
+  (store) => ({ store, dht: DhtMemory.make(store) })
+)
 
 describe("in-memory Dht", () => {
   it.effect("publishes, resolves, replaces and revokes, with seq from the Clock", () =>

@@ -8,8 +8,8 @@ import { createSocket } from "node:dgram"
 import { targetOf } from "../../src/dht/bep44.js"
 import * as Mainline from "../../src/dht/mainline.js"
 import * as Testnet from "../../src/dht/testnet.js"
-import type { PublicKey } from "../../src/domain/keys.js"
 import { verify } from "../../src/domain/ed25519.js"
+import type { PublicKey } from "../../src/domain/keys.js"
 import { Dht, DhtConfig, type DhtSettings } from "../../src/services/Dht.js"
 
 export class Network extends Context.Tag("test/Network")<Network, Testnet.Testnet>() {}
@@ -94,8 +94,7 @@ export const listeningHole = Effect.acquireRelease(
           if (open) socket.close()
           open = false
         }
-      }))
-    )
+      })))
   }),
   (hole) => Effect.sync(hole.close)
 )

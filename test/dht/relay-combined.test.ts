@@ -14,7 +14,10 @@ import { closedPort } from "../support/httpServer.js"
 
 const keypair = Keypair.generate()
 
-const side = Effect.map(Ref.make(HashMap.empty<string, Uint8Array>()), (store) => ({ store, dht: DhtMemory.make(store) }))
+const side = Effect.map(
+  Ref.make(HashMap.empty<string, Uint8Array>()),
+  (store) => ({ store, dht: DhtMemory.make(store) })
+)
 
 const sides = Effect.gen(function*() {
   const [dht, relays] = [yield* side, yield* side]
@@ -98,7 +101,9 @@ describe("DHT and relays raced, one side unreachable", () => {
     Effect.gen(function*() {
       const both = race(yield* unreachableRelays, yield* unreachableRelays)
       for (const attempt of [both.resolve(keypair.publicKey), both.publish(keypair, "{}")]) {
-        const error = yield* Effect.flip(attempt as Effect.Effect<unknown, { readonly _tag: string; readonly message: string }>)
+        const error = yield* Effect.flip(
+          attempt as Effect.Effect<unknown, { readonly _tag: string; readonly message: string }>
+        )
         expect(error._tag).toBe("NetworkError")
         expect(error.message).toMatch(/DHT: .*ECONNREFUSED.* relays: .*ECONNREFUSED/)
       }

@@ -41,7 +41,10 @@ layer(network(40), { excludeTestServices: true, timeout: "2 minutes" })("pkarr's
       const relays = yield* relayClient([yield* startPkarrRelay(bootstrap)])
       const keypair = Keypair.generate()
       const report = yield* withClient(bootstrap, (dht) => dht.publish(keypair, recordText("on the DHT")))
-      expect(yield* relays.resolve(keypair.publicKey)).toMatchObject({ seq: report.seq, record: recordText("on the DHT") })
+      expect(yield* relays.resolve(keypair.publicKey)).toMatchObject({
+        seq: report.seq,
+        record: recordText("on the DHT")
+      })
       expect(yield* Effect.flip(relays.resolve(Keypair.generate().publicKey))).toMatchObject({ _tag: "NotFound" })
     }))
 })

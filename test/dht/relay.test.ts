@@ -6,8 +6,8 @@ import * as Relays from "../../src/dht/relay.js"
 import { fromBytes, sign, toBytes } from "../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
 import { NotFound } from "../../src/domain/errors.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toDisplay, toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import { DhtConfig, type DhtProgress } from "../../src/services/Dht.js"
 import { recordText, relayClient, settings } from "../support/dhtClients.js"
 import * as Hostile from "../support/hostileRelay.js"
@@ -19,9 +19,8 @@ const packetBytes = (keypair: Keypair, record: string | null, seq: number) =>
 
 /** Stores bytes on a relay as any pkarr client would, bypassing cclink. */
 const plant = (url: string, keypair: Keypair, bytes: Uint8Array) =>
-  Effect.promise(() => fetch(`${url}/${toZ32(keypair.publicKey)}`, { method: "PUT", body: Uint8Array.from(bytes) })).pipe(
-    Effect.map((response) => response.status)
-  )
+  Effect.promise(() => fetch(`${url}/${toZ32(keypair.publicKey)}`, { method: "PUT", body: Uint8Array.from(bytes) }))
+    .pipe(Effect.map((response) => response.status))
 
 describe("relay transport against a relay on 127.0.0.1", () => {
   it.scopedLive("publishes, resolves from another client, replaces and revokes", () =>
@@ -171,7 +170,9 @@ describe("relays that lie", () => {
     Effect.gen(function*() {
       const relay = yield* startRelay()
       expect(yield* plant(relay.url, keypair, honest)).toBe(204)
-      const stale = yield* Hostile.startHostileRelay(Hostile.body(packetBytes(keypair, recordText("stale"), honestSeq - 1)))
+      const stale = yield* Hostile.startHostileRelay(
+        Hostile.body(packetBytes(keypair, recordText("stale"), honestSeq - 1))
+      )
       expect((yield* (yield* relayClient([stale, relay.url])).resolve(keypair.publicKey)).record).toBe(
         recordText("honest")
       )
@@ -232,9 +233,8 @@ describe("unreachable relays", () => {
       const relay = yield* startRelay({ unavailable: 1 })
       const keypair = Keypair.generate()
       // The publish's read gets 503, its retry 2 s later a 404, then the store goes through.
-      expect(yield* (yield* relayClient([relay.url], "20 seconds")).publish(keypair, recordText("busy"))).toMatchObject({
-        storedOn: 1
-      })
+      expect(yield* (yield* relayClient([relay.url], "20 seconds")).publish(keypair, recordText("busy")))
+        .toMatchObject({ storedOn: 1 })
       expect(relay.requests()).toBe(3)
       expect(relay.stored(keypair.publicKey)).toBeDefined()
     }))
@@ -242,7 +242,9 @@ describe("unreachable relays", () => {
   it.scopedLive("a relay that keeps answering 503 gives a NetworkError with the status", () =>
     Effect.gen(function*() {
       const relay = yield* startRelay({ unavailable: Number.MAX_SAFE_INTEGER })
-      const error = yield* Effect.flip((yield* relayClient([relay.url], "1 second")).resolve(Keypair.generate().publicKey))
+      const error = yield* Effect.flip(
+        (yield* relayClient([relay.url], "1 second")).resolve(Keypair.generate().publicKey)
+      )
       expect(error).toMatchObject({ _tag: "NetworkError" })
       expect(error.message).toContain(`relay ${relay.url} answered HTTP 503`)
     }))

@@ -4,15 +4,16 @@ import { generateKeyPair, SignedPacket as PkarrPacket } from "pkarr"
 import { describe, expect, it } from "vitest"
 import { fromBytes, MAX_VALUE_BYTES, sign, signable, toBytes, verify } from "../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 
 const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1)
 const keypair = Either.getOrThrow(Keypair.fromSeed(seed))
 const other = Keypair.generate()
 const ascii = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1")
 
-const chunks = (bytes: Buffer) => Array.from({ length: Math.ceil(bytes.length / 255) }, (_, i) => bytes.subarray(i * 255, i * 255 + 255))
+const chunks = (bytes: Buffer) =>
+  Array.from({ length: Math.ceil(bytes.length / 255) }, (_, i) => bytes.subarray(i * 255, i * 255 + 255))
 
 /** pkarr (libsodium) signs the same DNS message object that cclink encodes. */
 const pkarrSign = (record: string, seq: number) =>
@@ -33,7 +34,9 @@ const ours = (record: string, seq: number) =>
 
 describe("BEP 44 signable", () => {
   it("is the bencoded {seq, v} without its d and e", () => {
-    expect(ascii(signable(1700000000000001, new TextEncoder().encode("hello")))).toBe("3:seqi1700000000000001e1:v5:hello")
+    expect(ascii(signable(1700000000000001, new TextEncoder().encode("hello")))).toBe(
+      "3:seqi1700000000000001e1:v5:hello"
+    )
     expect(ascii(signable(0, new Uint8Array()))).toBe("3:seqi0e1:v0:")
   })
 })
@@ -56,14 +59,18 @@ describe("byte compatibility with pkarr's SignedPacket", () => {
 
   it("makes packets pkarr accepts, for any record size and seq", () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 900 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (text, n) => {
-        const packet = ours(text, n)
-        const theirs = PkarrPacket.fromBytes(keypair.publicKey, toBytes(packet))
-        expect(theirs.timestamp()).toBe(n)
-        const [txt] = theirs.resourceRecords("_cclink") as unknown as Array<{ readonly data: Array<Buffer> }>
-        const joined = Buffer.concat(txt!.data)
-        expect(joined.toString("utf8")).toBe(text)
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 900 }),
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        (text, n) => {
+          const packet = ours(text, n)
+          const theirs = PkarrPacket.fromBytes(keypair.publicKey, toBytes(packet))
+          expect(theirs.timestamp()).toBe(n)
+          const [txt] = theirs.resourceRecords("_cclink") as unknown as Array<{ readonly data: Array<Buffer> }>
+          const joined = Buffer.concat(txt!.data)
+          expect(joined.toString("utf8")).toBe(text)
+        }
+      ),
       { numRuns: 40 }
     )
   })
@@ -74,7 +81,7 @@ describe("byte compatibility with pkarr's SignedPacket", () => {
 })
 
 describe("verify", () => {
-  const packet = ours('{"a":1}', 1_000_000)
+  const packet = ours("{\"a\":1}", 1_000_000)
   const item = { k: packet.publicKey, seq: packet.seq, v: packet.v, sig: packet.sig }
   const failure = (result: Either.Either<unknown, { readonly _tag: string }>) =>
     Either.isLeft(result) ? result.left._tag : "accepted"
@@ -124,7 +131,7 @@ describe("sign", () => {
 })
 
 describe("relay form", () => {
-  const packet = ours('{"a":1}', 0x0102030405060)
+  const packet = ours("{\"a\":1}", 0x0102030405060)
 
   it("is sig || seq as 8 big-endian bytes || v, and reads back", () => {
     const bytes = toBytes(packet)

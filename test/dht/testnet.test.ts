@@ -4,8 +4,8 @@ import { Effect, Exit, Scope } from "effect"
 import { createSocket } from "node:dgram"
 import { lookup, targetOf } from "../../src/dht/bep44.js"
 import * as Testnet from "../../src/dht/testnet.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { verify } from "../../src/domain/ed25519.js"
+import { Keypair } from "../../src/domain/keys.js"
 
 const client = Effect.acquireRelease(
   Effect.sync(() => new DHT({ bootstrap: false, verify })),
@@ -18,10 +18,12 @@ const ping = (address: string) =>
     Effect.flatMap(client, (node) =>
       Effect.async<boolean>((resume) => {
         const [host, port] = address.split(":")
-        node._rpc.query({ host: host!, port: Number(port) }, { q: "ping", a: { id: node._rpc.id } }, (error) =>
-          resume(Effect.succeed(error === null)))
-      })
-    )
+        node._rpc.query(
+          { host: host!, port: Number(port) },
+          { q: "ping", a: { id: node._rpc.id } },
+          (error) => resume(Effect.succeed(error === null))
+        )
+      }))
   )
 
 const distance = (a: Uint8Array, b: Uint8Array) => Buffer.from(a.map((byte, i) => byte ^ b[i]!)).toString("hex")
@@ -42,7 +44,10 @@ describe("testnet", () => {
     Effect.gen(function*() {
       const network = yield* Testnet.make(150)
       const node = yield* client
-      node._rpc.bootstrap = network.bootstrap.map((address) => ({ host: "127.0.0.1", port: Number(address.split(":")[1]) }))
+      node._rpc.bootstrap = network.bootstrap.map((address) => ({
+        host: "127.0.0.1",
+        port: Number(address.split(":")[1])
+      }))
       for (let round = 0; round < 3; round++) {
         const publicKey = Keypair.generate().publicKey
         const target = targetOf(publicKey)

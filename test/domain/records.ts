@@ -1,8 +1,8 @@
 /** Keys, records and record generators shared by the domain tests. */
 import { Either } from "effect"
 import fc from "fast-check"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import type { HandoffRecord, UnsignedRecord } from "../../src/domain/record.js"
 
 /** The reference's test keys: seeds of 32 equal bytes. */

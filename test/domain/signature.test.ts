@@ -33,11 +33,16 @@ describe("signRecord", () => {
 
   it("verifies for any fields and any signer", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 255 }), fc.uint8Array({ maxLength: 300 }), anyText, (seed, blob, project) => {
-        const signer = keypairOf(seed)
-        const record = signRecord(signer, { ...fullFields, blob, project })
-        expect(Either.isRight(verifyRecord(record, signer.publicKey))).toBe(true)
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 255 }),
+        fc.uint8Array({ maxLength: 300 }),
+        anyText,
+        (seed, blob, project) => {
+          const signer = keypairOf(seed)
+          const record = signRecord(signer, { ...fullFields, blob, project })
+          expect(Either.isRight(verifyRecord(record, signer.publicKey))).toBe(true)
+        }
+      ),
       { numRuns: 50 }
     )
   })

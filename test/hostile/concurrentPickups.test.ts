@@ -53,7 +53,9 @@ describe("concurrent pickups", () => {
       return machine
     })
     const started = Date.now()
-    const results = await Promise.all(machines.map((machine) => machine.run(["pickup", "--no-launch"], { deadlineMs: 120_000, env: warm() })))
+    const results = await Promise.all(
+      machines.map((machine) => machine.run(["pickup", "--no-launch"], { deadlineMs: 120_000, env: warm() }))
+    )
     figures.sameRecord = {
       pickups: PICKUPS,
       succeeded: results.filter((result) => result.code === 0 && result.stdout.includes(sessionId)).length,
@@ -72,7 +74,9 @@ describe("concurrent pickups", () => {
     for (let trial = 0; trial < BURN_TRIALS; trial++) {
       const { project, sessionId, a, b } = makePair(root, dht.bootstrap)
       expect((await a.run(["publish", sessionId, "--burn"], { cwd: project })).code).toBe(0)
-      const both: ReadonlyArray<RunResult> = await Promise.all([a, b].map((machine) => machine.run(["pickup", "--no-launch"], { deadlineMs: 120_000, env: warm() })))
+      const both: ReadonlyArray<RunResult> = await Promise.all(
+        [a, b].map((machine) => machine.run(["pickup", "--no-launch"], { deadlineMs: 120_000, env: warm() }))
+      )
       for (const result of both) expect(DOCUMENTED).toContain(result.code)
       const got = both.filter((result) => result.code === 0 && result.stdout.includes(sessionId)).length
       // The first to resolve always gets it; whether the second does depends on who burns first.
@@ -84,7 +88,8 @@ describe("concurrent pickups", () => {
     figures.burnRace = {
       trials: BURN_TRIALS,
       outcomes: countsOf(outcomes),
-      legend: "exit codes of the two pickups: 0 got the session, 5 found it already burned, 6 its burn lost a race to the other's",
+      legend:
+        "exit codes of the two pickups: 0 got the session, 5 found it already burned, 6 its burn lost a race to the other's",
       crashes: 0,
       recordGoneAfterEveryTrial: true
     }

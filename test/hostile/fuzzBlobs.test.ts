@@ -10,9 +10,9 @@
  * through `Handoffs.open`, each paying its derivation; the figures say how
  * many of each, and what one derivation cost.
  */
+import { Effect, Either, Exit, Redacted } from "effect"
 import fc from "fast-check"
 import { randomUUID } from "node:crypto"
-import { Effect, Either, Exit, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { decrypt } from "../../src/crypto/age.js"
 import { defaultCosts } from "../../src/crypto/argon2Costs.js"
@@ -56,13 +56,15 @@ const payload: Payload = { hostname: "box", project: "/home/u/p", sessionId: ran
 beforeAll(async () => {
   harness = await makeHarness()
   const publish = async (encryption: Parameters<Harness["publish"]>[0]["mode"]["encryption"]) =>
-    Either.getOrThrow(decodeRecord((await harness.publish({
-      keypair: publisher,
-      payload,
-      ttl: 3600,
-      mode: { encryption, burn: false },
-      pin: PIN
-    })).text))
+    Either.getOrThrow(decodeRecord(
+      (await harness.publish({
+        keypair: publisher,
+        payload,
+        ttl: 3600,
+        mode: { encryption, burn: false },
+        pin: PIN
+      })).text
+    ))
   bases.push({ record: await publish({ _tag: "Self" }), opener: { _tag: "Keypair", keypair: publisher } })
   bases.push({
     record: await publish({ _tag: "Shared", recipient: recipient.publicKey }),
@@ -76,7 +78,9 @@ afterAll(() => recordFigures("fuzzBlobs", figures))
 describe("fuzz: decryption", () => {
   it("damaged ciphertexts, re-signed by the publisher so they reach decryption: never open", async () => {
     const category = new Category("damagedCiphertexts", { honest: signed, refusals: ["DecryptionFailed", "NotFound"] })
-    const cases = fc.nat({ max: bases.length - 1 }).chain((i) => mutated(bases[i]!.record.blob).map((blob) => ({ i, blob })))
+    const cases = fc.nat({ max: bases.length - 1 }).chain((i) =>
+      mutated(bases[i]!.record.blob).map((blob) => ({ i, blob }))
+    )
     try {
       await fc.assert(
         fc.asyncProperty(cases, async ({ blob, i }) => {
@@ -123,10 +127,15 @@ describe("fuzz: decryption", () => {
     const text = fc.oneof(
       fc.string({ maxLength: 200 }),
       fc.json({ maxDepth: 2 }),
-      fc.record({ h: fc.anything({ maxDepth: 1 }), p: fc.anything({ maxDepth: 1 }), s: fc.anything({ maxDepth: 1 }) }).map((o) =>
-        JSON.stringify(o) ?? ""
-      ),
-      fc.constantFrom(`$(touch /tmp/pwned)`, "../../../../etc/passwd", "\uFEFF" + randomUUID(), ` ${randomUUID().toUpperCase()}\n`, "\u0000")
+      fc.record({ h: fc.anything({ maxDepth: 1 }), p: fc.anything({ maxDepth: 1 }), s: fc.anything({ maxDepth: 1 }) })
+        .map((o) => JSON.stringify(o) ?? ""),
+      fc.constantFrom(
+        `$(touch /tmp/pwned)`,
+        "../../../../etc/passwd",
+        "\uFEFF" + randomUUID(),
+        ` ${randomUUID().toUpperCase()}\n`,
+        "\u0000"
+      )
     )
     const plaintexts = fc.oneof(fc.uint8Array({ maxLength: 300 }), text.map((t) => new TextEncoder().encode(t)))
     try {
@@ -145,7 +154,9 @@ describe("fuzz: decryption", () => {
           const picked = await harness.pickup(publisher.publicKey, served(record, { blob }, opensTo), opener)
           category.check(picked)
           // The command line resumes only a session id that is a UUID; whatever the text, deciding never throws.
-          if (picked.outcome._tag === "Accepted" && Either.isRight(parseSessionId(picked.outcome.value.sessionId))) resumable++
+          if (picked.outcome._tag === "Accepted" && Either.isRight(parseSessionId(picked.outcome.value.sessionId))) {
+            resumable++
+          }
         }),
         // Shrinking values from fc.anything can take minutes: report the first failure as found.
         { numRuns: 500, endOnFailure: true }
@@ -179,8 +190,16 @@ describe("fuzz: decryption", () => {
     const whole = [
       { bytes: served(pinRecord, {}, payload), opener: withPin(Redacted.value(PIN)), opens: true },
       { bytes: served(pinRecord, {}, payload), opener: withPin("7291-4638-5151"), opens: false },
-      { bytes: served(pinRecord, { blob: pinRecord.blob.map((b, i) => (i === 200 ? b ^ 1 : b)) }), opener: withPin(Redacted.value(PIN)), opens: false },
-      { bytes: served(pinRecord, { pinSalt: crypto.getRandomValues(new Uint8Array(32)) }), opener: withPin(Redacted.value(PIN)), opens: false }
+      {
+        bytes: served(pinRecord, { blob: pinRecord.blob.map((b, i) => (i === 200 ? b ^ 1 : b)) }),
+        opener: withPin(Redacted.value(PIN)),
+        opens: false
+      },
+      {
+        bytes: served(pinRecord, { pinSalt: crypto.getRandomValues(new Uint8Array(32)) }),
+        opener: withPin(Redacted.value(PIN)),
+        opens: false
+      }
     ]
     for (const { bytes, opener, opens } of whole) {
       const picked = await harness.pickup(publisher.publicKey, bytes, opener)

@@ -6,13 +6,13 @@
  * correct reader accepts exactly the well-formed ones, with the same record,
  * and refuses the others with a typed error, without hanging on a loop.
  */
+import { Either } from "effect"
 import fc from "fast-check"
 import { randomUUID } from "node:crypto"
-import { Either } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
 import { decodeDnsMessage } from "../../src/domain/dnsRecord.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import type { Payload } from "../../src/domain/payload.js"
 import { decodeRecord, encodeRecord } from "../../src/domain/record.js"
 import { signRecord } from "../../src/domain/signature.js"
@@ -34,9 +34,16 @@ const honest = new Map<string, Payload | undefined>()
 beforeAll(async () => {
   harness = await makeHarness()
   const payload: Payload = { hostname: "box", project: "/home/u/p", sessionId: randomUUID() }
-  const { text } = await harness.publish({ keypair: victim, payload, ttl: 3600, mode: { encryption: { _tag: "Self" }, burn: false } })
+  const { text } = await harness.publish({
+    keypair: victim,
+    payload,
+    ttl: 3600,
+    mode: { encryption: { _tag: "Self" }, burn: false }
+  })
   // The same blob in a record that also names a host and project in the clear, as records before the payload did.
-  const legacy = encodeRecord(signRecord(victim, { ...Either.getOrThrow(decodeRecord(text)), hostname: "hôte-名前", project: "/srv/проект" }))
+  const legacy = encodeRecord(
+    signRecord(victim, { ...Either.getOrThrow(decodeRecord(text)), hostname: "hôte-名前", project: "/srv/проект" })
+  )
   for (const record of [text, legacy]) {
     records.push(new TextEncoder().encode(record))
     honest.set(record, payload)
@@ -69,4 +76,3 @@ describe("fuzz: DNS messages", () => {
     expect(shapes.loopsAndForwardPointersRefused).toBeGreaterThan(100)
   })
 })
-

@@ -6,9 +6,9 @@
  * handoff you pick up) can serve. Neither may crash cclink or get a record
  * accepted that its publisher did not sign.
  */
+import { Either } from "effect"
 import fc from "fast-check"
 import { randomUUID } from "node:crypto"
-import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { fromBytes } from "../../src/dht/signedPacket.js"
 import { decodeDnsMessage } from "../../src/domain/dnsRecord.js"
@@ -26,7 +26,11 @@ import { type Harness, makeHarness } from "./support/pickupHarness.js"
 const victim = Keypair.generate()
 const intruder = Keypair.generate()
 const opener: Opener = { _tag: "Keypair", keypair: victim }
-const payloadOf = (n: number): Payload => ({ hostname: `host-${n}`, project: `/home/u/project-${n}`, sessionId: randomUUID() })
+const payloadOf = (n: number): Payload => ({
+  hostname: `host-${n}`,
+  project: `/home/u/project-${n}`,
+  sessionId: randomUUID()
+})
 
 let harness: Harness
 /** Honest packets in relay form, and what each record opens to for the victim. */
@@ -48,7 +52,9 @@ beforeAll(async () => {
     honest.set(text, mode.encryption._tag === "Self" ? payload : undefined)
   }
   // The honest packets themselves open: the harness can tell a good input from a bad one.
-  for (const bytes of honestBytes) expect((await harness.pickup(victim.publicKey, bytes, opener)).verified).toBeDefined()
+  for (const bytes of honestBytes) {
+    expect((await harness.pickup(victim.publicKey, bytes, opener)).verified).toBeDefined()
+  }
 })
 
 afterAll(() => recordFigures("fuzzPackets", figures))
@@ -80,7 +86,11 @@ describe("fuzz: signed packets", () => {
   it("random bytes served as a relay-form packet: refused, as nothing found", async () => {
     const category = new Category("randomRelayPackets", { honest, refusals: ["NotFound"] })
     const plausible = fc
-      .tuple(fc.uint8Array({ minLength: 64, maxLength: 64 }), fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), fc.uint8Array({ maxLength: 1100 }))
+      .tuple(
+        fc.uint8Array({ minLength: 64, maxLength: 64 }),
+        fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fc.uint8Array({ maxLength: 1100 })
+      )
       .map(([sig, seq, body]) => {
         const bytes = Buffer.alloc(72 + body.length)
         Buffer.from(sig).copy(bytes)

@@ -6,13 +6,13 @@
  * signature passes and only the record's own checks stand between the input
  * and the picker. Nothing but the records the publisher signed may pass.
  */
+import { Either } from "effect"
 import fc from "fast-check"
 import { randomUUID } from "node:crypto"
-import { Either } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import type { Payload } from "../../src/domain/payload.js"
 import { decodeRecord, encodeRecord, type HandoffRecord, signableJson } from "../../src/domain/record.js"
 import { signRecord } from "../../src/domain/signature.js"
@@ -40,7 +40,12 @@ const servedAsVictim = (text: string) => signedBytes(victim, encodeDnsMessage(vi
 beforeAll(async () => {
   harness = await makeHarness()
   const payload: Payload = { hostname: "box", project: "/home/u/p", sessionId: randomUUID() }
-  const self = await harness.publish({ keypair: victim, payload, ttl: 3600, mode: { encryption: { _tag: "Self" }, burn: false } })
+  const self = await harness.publish({
+    keypair: victim,
+    payload,
+    ttl: 3600,
+    mode: { encryption: { _tag: "Self" }, burn: false }
+  })
   const shared = await harness.publish({
     keypair: victim,
     payload,
@@ -60,7 +65,9 @@ beforeAll(async () => {
   honest.set(shared.text, undefined)
   honest.set(encodeRecord(full), undefined)
   texts.push(...honest.keys())
-  for (const text of texts) expect((await harness.pickup(victim.publicKey, servedAsVictim(text), opener)).verified).toBe(text)
+  for (const text of texts) {
+    expect((await harness.pickup(victim.publicKey, servedAsVictim(text), opener)).verified).toBe(text)
+  }
 })
 
 afterAll(() => recordFigures("fuzzRecords", figures))

@@ -25,7 +25,18 @@ import { withHandoffs } from "./support/handoffsClient.js"
 import { spread } from "./support/spread.js"
 
 const HONEST_NODES = 40
-const MIX: ReadonlyArray<Behaviour> = ["stale", "stale", "forged", "forged", "foreign", "foreign", "garbage", "oversize", "silent", "silent"]
+const MIX: ReadonlyArray<Behaviour> = [
+  "stale",
+  "stale",
+  "forged",
+  "forged",
+  "foreign",
+  "foreign",
+  "garbage",
+  "oversize",
+  "silent",
+  "silent"
+]
 const PUBLISHERS = 20
 const VERSIONS = 5
 
@@ -62,7 +73,10 @@ describe("a hostile network", () => {
       const publishers = keysNearPrefix(PUBLISHERS)
 
       // Where the adversaries stand: how many of each key's 20 closest nodes they are.
-      const ids = [...network.nodes.map((node) => ({ id: node.nodeId, hostile: false })), ...adversaries.map(({ node }) => ({ id: node.nodeId, hostile: true }))]
+      const ids = [
+        ...network.nodes.map((node) => ({ id: node.nodeId, hostile: false })),
+        ...adversaries.map(({ node }) => ({ id: node.nodeId, hostile: true }))
+      ]
       const hostileAmongClosest = publishers.map((keypair) => {
         const target = targetOf(keypair.publicKey)
         return [...ids].sort((a, b) => distance(a.id, target).localeCompare(distance(b.id, target))).slice(0, 20)
@@ -79,9 +93,14 @@ describe("a hostile network", () => {
               const published = yield* withHandoffs(network.bootstrap, (handoffs) =>
                 handoffs.publish({ keypair, payload, ttl: 3600, mode: { encryption: { _tag: "Self" }, burn: false } }))
               const started = Date.now()
-              const picked = yield* withHandoffs(network.bootstrap, (handoffs) =>
-                Effect.flatMap(handoffs.resolveActive(keypair.publicKey), (found) =>
-                  Effect.map(handoffs.open(found, { _tag: "Keypair", keypair }), (opened) => ({ opened, seq: found.seq })))
+              const picked = yield* withHandoffs(
+                network.bootstrap,
+                (handoffs) =>
+                  Effect.flatMap(handoffs.resolveActive(keypair.publicKey), (found) =>
+                    Effect.map(
+                      handoffs.open(found, { _tag: "Keypair", keypair }),
+                      (opened) => ({ opened, seq: found.seq })
+                    ))
               ).pipe(Effect.either)
               results.push({
                 newest: Either.isRight(picked) && picked.right.opened.sessionId === payload.sessionId &&
@@ -96,7 +115,10 @@ describe("a hostile network", () => {
       ).pipe(Effect.map((all) => all.flat()))
 
       const liesBy = (behaviour: Behaviour) =>
-        adversaries.filter((adversary) => adversary.behaviour === behaviour).reduce((sum, adversary) => sum + adversary.lies(), 0)
+        adversaries.filter((adversary) => adversary.behaviour === behaviour).reduce(
+          (sum, adversary) => sum + adversary.lies(),
+          0
+        )
       const lies = Object.fromEntries(BEHAVIOURS.map((behaviour) => [behaviour, liesBy(behaviour)]))
       const staleServed = adversaries.reduce((sum, adversary) => sum + adversary.staleServed(), 0)
       recordFigures("hostileNetwork", {
@@ -116,7 +138,9 @@ describe("a hostile network", () => {
       expect(pickups).toHaveLength(PUBLISHERS * VERSIONS)
       expect(pickups.filter(({ newest }) => !newest)).toEqual([])
       // Every kind of lie was told, and stale copies were served after newer ones existed.
-      for (const behaviour of BEHAVIOURS) expect({ behaviour, lied: lies[behaviour]! > 0 }).toEqual({ behaviour, lied: true })
+      for (const behaviour of BEHAVIOURS) {
+        expect({ behaviour, lied: lies[behaviour]! > 0 }).toEqual({ behaviour, lied: true })
+      }
       expect(staleServed).toBeGreaterThan(0)
       expect(spread(hostileAmongClosest).min).toBeGreaterThanOrEqual(8)
     }))

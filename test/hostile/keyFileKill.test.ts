@@ -16,7 +16,17 @@
 import { ConfigProvider, Effect, Either, Layer } from "effect"
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, watch, writeFileSync } from "node:fs"
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  watch,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -58,7 +68,8 @@ let cli: string
 const root = mkdtempSync(join(tmpdir(), "cclink-kill-"))
 /** Uninterrupted run time per variant, to spread the random kills over a whole run. */
 const runMs = new Map<string, number>()
-const variantKey = ({ imported, passphrase }: Variant) => `${imported ? "import" : "init"}/${passphrase ? "passphrase" : "plaintext"}`
+const variantKey = ({ imported, passphrase }: Variant) =>
+  `${imported ? "import" : "init"}/${passphrase ? "passphrase" : "plaintext"}`
 
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -122,7 +133,9 @@ const runTrial = async (trial: Trial): Promise<Result> => {
       }
     })
     : undefined
-  const timer = trial.kill === "random" ? setTimeout(kill, Math.random() * 1.1 * runMs.get(variantKey(trial))!) : undefined
+  const timer = trial.kill === "random"
+    ? setTimeout(kill, Math.random() * 1.1 * runMs.get(variantKey(trial))!)
+    : undefined
   const { code, signal } = await exited
   clearTimeout(timer)
   watcher?.close()
@@ -131,17 +144,29 @@ const runTrial = async (trial: Trial): Promise<Result> => {
   if (!killed) expect({ code, stderr }).toEqual({ code: 0, stderr: "" })
   const temps = existsSync(folder) ? readdirSync(folder).filter((name) => TEMP_FILE.test(name)) : []
   const tempFilesNot0600 = temps.filter((name) => (statSync(join(folder, name)).mode & 0o777) !== 0o600).length
-  const result = (state: KeyState, detail?: string): Result => ({ state, killed, tempFiles: temps.length, tempFilesNot0600, ...(detail === undefined ? {} : { detail }) })
+  const result = (state: KeyState, detail?: string): Result => ({
+    state,
+    killed,
+    tempFiles: temps.length,
+    tempFilesNot0600,
+    ...(detail === undefined ? {} : { detail })
+  })
 
-  if (!existsSync(path)) return result(trial.oldKey ? "corrupted" : "absent", trial.oldKey ? "the old key vanished" : undefined)
-  if ((statSync(path).mode & 0o777) !== 0o600) return result("corrupted", `mode ${(statSync(path).mode & 0o777).toString(8)}`)
+  if (!existsSync(path)) {
+    return result(trial.oldKey ? "corrupted" : "absent", trial.oldKey ? "the old key vanished" : undefined)
+  }
+  if ((statSync(path).mode & 0o777) !== 0o600) {
+    return result("corrupted", `mode ${(statSync(path).mode & 0o777).toString(8)}`)
+  }
   if (trial.oldKey && readFileSync(path, "latin1") === oldSeed) return result("old key")
   const loaded = await load(path, trial.passphrase)
   if (Either.isLeft(loaded)) return result("corrupted", loaded.left.message)
   if (trial.imported && loaded.right !== importSeed) return result("corrupted", "not the imported key")
   // A new key must be sealed as asked: an envelope under a passphrase, plaintext hex without one.
   const envelope = readFileSync(path).subarray(0, 8).toString("latin1") === "CCLINKEK"
-  if (envelope !== trial.passphrase) return result("corrupted", envelope ? "sealed without a passphrase" : "plaintext despite a passphrase")
+  if (envelope !== trial.passphrase) {
+    return result("corrupted", envelope ? "sealed without a passphrase" : "plaintext despite a passphrase")
+  }
   return result("new key")
 }
 
@@ -153,7 +178,10 @@ beforeAll(async () => {
   for (const imported of [false, true]) {
     for (const passphrase of [false, true]) {
       const started = Date.now()
-      expect(await runTrial({ imported, passphrase, oldKey: true, kill: "none" })).toMatchObject({ state: "new key", killed: false })
+      expect(await runTrial({ imported, passphrase, oldKey: true, kill: "none" })).toMatchObject({
+        state: "new key",
+        killed: false
+      })
       runMs.set(variantKey({ imported, passphrase }), Date.now() - started)
     }
   }
@@ -180,7 +208,12 @@ describe("kill -9 during cclink init", () => {
     }
     const count = (predicate: (result: Result & Trial) => boolean) => results.filter(predicate).length
     const states = (subset: ReadonlyArray<Result & Trial>) =>
-      Object.fromEntries((["absent", "old key", "new key", "corrupted"] as const).map((state) => [state, subset.filter((r) => r.state === state).length]))
+      Object.fromEntries(
+        (["absent", "old key", "new key", "corrupted"] as const).map((state) => [
+          state,
+          subset.filter((r) => r.state === state).length
+        ])
+      )
     recordFigures("keyFileKill", {
       trials: results.length,
       plaintextTrials: PLAINTEXT_TRIALS,

@@ -11,8 +11,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Effect, Redacted } from "effect"
 import fc from "fast-check"
 import * as Testnet from "../../src/dht/testnet.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import type { Encryption } from "../../src/domain/modes.js"
 import type { Payload } from "../../src/domain/payload.js"
 import { withClient } from "../dht/network.js"
@@ -74,12 +74,19 @@ describe("leaks to the network", () => {
               pin: Redacted.make("4096-7381-2255")
             })
             const pickup = Effect.flatMap(handoffs.resolveActive(keypair.publicKey), (found) =>
-              handoffs.open(found, encryption._tag === "Shared" ? { _tag: "Keypair", keypair: recipient } : { _tag: "Keypair", keypair }))
+              handoffs.open(
+                found,
+                encryption._tag === "Shared" ? { _tag: "Keypair", keypair: recipient } : { _tag: "Keypair", keypair }
+              ))
             return i % 10 === 1
-              ? Effect.zipRight(publish, Effect.flatMap(pickup, (opened) => Effect.sync(() => {
-                expect(opened).toEqual(payload)
-                pickups++
-              })))
+              ? Effect.zipRight(
+                publish,
+                Effect.flatMap(pickup, (opened) =>
+                  Effect.sync(() => {
+                    expect(opened).toEqual(payload)
+                    pickups++
+                  }))
+              )
               : Effect.asVoid(publish)
           }, { concurrency: "unbounded", discard: true }))
         const data = distinct(capture.take())
@@ -95,8 +102,14 @@ describe("leaks to the network", () => {
       // Control: the same check on a record that does carry a hostname in the clear finds it.
       const control = Keypair.generate()
       const hostname = fc.sample(payloads, 1)[0]!.hostname
-      yield* withClient(network.bootstrap, (dht) =>
-        dht.publish(control, JSON.stringify({ blob: "", created_at: 1, hostname, pubkey: toZ32(control.publicKey), ttl: 1 })))
+      yield* withClient(
+        network.bootstrap,
+        (dht) =>
+          dht.publish(
+            control,
+            JSON.stringify({ blob: "", created_at: 1, hostname, pubkey: toZ32(control.publicKey), ttl: 1 })
+          )
+      )
       const controlForms = leaksIn(distinct(capture.take()), hostname)
 
       recordFigures("leaksNetwork", {

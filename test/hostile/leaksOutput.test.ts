@@ -14,7 +14,7 @@ import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { builtCli } from "../cli/support/build.js"
 import { registerSecret, type RunResult } from "../cli/support/cli.js"
-import { makeMachine, makePair, makeRoot, type Machine, type Root } from "../cli/support/machines.js"
+import { type Machine, makeMachine, makePair, makeRoot, type Root } from "../cli/support/machines.js"
 import { type LocalDht, startDht } from "../cli/support/network.js"
 import { recordFigures } from "./support/figures.js"
 import { leaksIn } from "./support/leakForms.js"
@@ -50,20 +50,24 @@ const secretFile = (name: string, text: string, mode = 0o600) => {
 
 /** Every form of every secret this case involves, in everything the command printed. */
 const leaked = (result: RunResult, extra: ReadonlyArray<string>) =>
-  [...secrets, ...extra].flatMap((secret) => leaksIn(Buffer.from(result.stdout + result.stderr), secret).map((form) => `${form} of a secret`))
+  [...secrets, ...extra].flatMap((secret) =>
+    leaksIn(Buffer.from(result.stdout + result.stderr), secret).map((form) => `${form} of a secret`)
+  )
 
 describe("secrets in output", () => {
   it("no failure with a PIN, passphrase or seed prints it, even with CCLINK_DEBUG=1", async () => {
     const { key, project, sessionId, a } = makePair(root, dht.bootstrap)
     const debug = { CCLINK_DEBUG: "1" }
-    expect((await a.run(["publish", sessionId, "--pin-file", secretFile("pin", `${PIN}\n`)], { cwd: project })).code).toBe(0)
+    expect((await a.run(["publish", sessionId, "--pin-file", secretFile("pin", `${PIN}\n`)], { cwd: project })).code)
+      .toBe(0)
     const keyless = makeMachine(root, `keyless-${key.z32.slice(0, 8)}`, { bootstrap: dht.bootstrap })
     keyless.writeSession(project, sessionId)
 
     // A key sealed under a passphrase, on its own machine.
     const sealed = makeMachine(root, `sealed-${key.z32.slice(0, 8)}`, { bootstrap: dht.bootstrap })
     const importFile = secretFile("import", `${key.hex}\n`)
-    expect((await sealed.run(["init", "--import", importFile], { env: { CCLINK_PASSPHRASE: PASSPHRASE } })).code).toBe(0)
+    expect((await sealed.run(["init", "--import", importFile], { env: { CCLINK_PASSPHRASE: PASSPHRASE } })).code)
+      .toBe(0)
 
     const otherSeed = registerSecret(randomBytes(32).toString("hex"))
     const withKeyFile = (name: string, contents: string, mode: number) => {
@@ -73,20 +77,105 @@ describe("secrets in output", () => {
       chmodSync(machine.keyFile, mode)
       return machine
     }
-    const cases: ReadonlyArray<{ readonly name: string; readonly run: () => Promise<RunResult>; readonly exit: number; readonly extra?: ReadonlyArray<string> }> = [
-      { name: "wrong PIN from CCLINK_PIN", exit: 4, run: () => keyless.run(["pickup", key.display, "--no-launch"], { env: { ...debug, CCLINK_PIN: WRONG_PIN } }) },
-      { name: "wrong PIN from --pin-file", exit: 4, run: () => keyless.run(["pickup", key.display, "--no-launch", "--pin-file", secretFile("wrong", WRONG_PIN)], { env: debug }) },
-      { name: "right PIN (success output)", exit: 0, run: () => keyless.run(["pickup", key.display, "--no-launch"], { env: { ...debug, CCLINK_PIN: PIN } }) },
-      { name: "PIN inline after --pin", exit: 4, run: () => a.run(["publish", sessionId, "--pin", WRONG_PIN], { cwd: project, env: debug }) },
-      { name: "PIN inline as --pin=", exit: 4, run: () => a.run(["publish", sessionId, `--pin=${WRONG_PIN}`], { cwd: project, env: debug }) },
-      { name: "passphrase inline", exit: 4, run: () => sealed.run(["pickup", "--passphrase", WRONG_PASSPHRASE], { env: debug }) },
-      { name: "weak PIN refused by policy", exit: 4, run: () => a.run(["publish", sessionId], { cwd: project, env: { ...debug, CCLINK_PIN: "abcdefghij" } }), extra: ["abcdefghij"] },
-      { name: "wrong passphrase for the key", exit: 4, run: () => sealed.run(["pickup", "--no-launch"], { env: { ...debug, CCLINK_PASSPHRASE: WRONG_PASSPHRASE } }) },
-      { name: "too short a new passphrase", exit: 4, run: () => makeMachine(root, `short-${randomUUID().slice(0, 8)}`).run(["init"], { env: { ...debug, CCLINK_PASSPHRASE: "Zq7!x" } }), extra: ["Zq7!x"] },
-      { name: "import of 63 hex digits", exit: 1, run: () => makeMachine(root, `imp63-${randomUUID().slice(0, 8)}`).run(["init", "--no-passphrase", "--import", secretFile("short", otherSeed.slice(1))], { env: debug }), extra: [otherSeed.slice(1)] },
-      { name: "import with a non-hex digit", exit: 1, run: () => makeMachine(root, `impg-${randomUUID().slice(0, 8)}`).run(["init", "--no-passphrase", "--import", secretFile("nonhex", `${otherSeed.slice(0, 63)}g`)], { env: debug }), extra: [otherSeed.slice(0, 63)] },
-      { name: "key file readable by others", exit: 1, run: () => withKeyFile("open", key.hex, 0o644).run(["pickup", "--no-launch"], { env: debug }) },
-      { name: "key file with a damaged digit", exit: 1, run: () => withKeyFile("damaged", `${key.hex.slice(0, 40)}x${key.hex.slice(41)}`, 0o600).run(["pickup", "--no-launch"], { env: debug }), extra: [key.hex.slice(0, 40), key.hex.slice(41)] }
+    const cases: ReadonlyArray<
+      {
+        readonly name: string
+        readonly run: () => Promise<RunResult>
+        readonly exit: number
+        readonly extra?: ReadonlyArray<string>
+      }
+    > = [
+      {
+        name: "wrong PIN from CCLINK_PIN",
+        exit: 4,
+        run: () => keyless.run(["pickup", key.display, "--no-launch"], { env: { ...debug, CCLINK_PIN: WRONG_PIN } })
+      },
+      {
+        name: "wrong PIN from --pin-file",
+        exit: 4,
+        run: () =>
+          keyless.run(["pickup", key.display, "--no-launch", "--pin-file", secretFile("wrong", WRONG_PIN)], {
+            env: debug
+          })
+      },
+      {
+        name: "right PIN (success output)",
+        exit: 0,
+        run: () => keyless.run(["pickup", key.display, "--no-launch"], { env: { ...debug, CCLINK_PIN: PIN } })
+      },
+      {
+        name: "PIN inline after --pin",
+        exit: 4,
+        run: () => a.run(["publish", sessionId, "--pin", WRONG_PIN], { cwd: project, env: debug })
+      },
+      {
+        name: "PIN inline as --pin=",
+        exit: 4,
+        run: () => a.run(["publish", sessionId, `--pin=${WRONG_PIN}`], { cwd: project, env: debug })
+      },
+      {
+        name: "passphrase inline",
+        exit: 4,
+        run: () => sealed.run(["pickup", "--passphrase", WRONG_PASSPHRASE], { env: debug })
+      },
+      {
+        name: "weak PIN refused by policy",
+        exit: 4,
+        run: () => a.run(["publish", sessionId], { cwd: project, env: { ...debug, CCLINK_PIN: "abcdefghij" } }),
+        extra: ["abcdefghij"]
+      },
+      {
+        name: "wrong passphrase for the key",
+        exit: 4,
+        run: () => sealed.run(["pickup", "--no-launch"], { env: { ...debug, CCLINK_PASSPHRASE: WRONG_PASSPHRASE } })
+      },
+      {
+        name: "too short a new passphrase",
+        exit: 4,
+        run: () =>
+          makeMachine(root, `short-${randomUUID().slice(0, 8)}`).run(["init"], {
+            env: { ...debug, CCLINK_PASSPHRASE: "Zq7!x" }
+          }),
+        extra: ["Zq7!x"]
+      },
+      {
+        name: "import of 63 hex digits",
+        exit: 1,
+        run: () =>
+          makeMachine(root, `imp63-${randomUUID().slice(0, 8)}`).run([
+            "init",
+            "--no-passphrase",
+            "--import",
+            secretFile("short", otherSeed.slice(1))
+          ], { env: debug }),
+        extra: [otherSeed.slice(1)]
+      },
+      {
+        name: "import with a non-hex digit",
+        exit: 1,
+        run: () =>
+          makeMachine(root, `impg-${randomUUID().slice(0, 8)}`).run([
+            "init",
+            "--no-passphrase",
+            "--import",
+            secretFile("nonhex", `${otherSeed.slice(0, 63)}g`)
+          ], { env: debug }),
+        extra: [otherSeed.slice(0, 63)]
+      },
+      {
+        name: "key file readable by others",
+        exit: 1,
+        run: () => withKeyFile("open", key.hex, 0o644).run(["pickup", "--no-launch"], { env: debug })
+      },
+      {
+        name: "key file with a damaged digit",
+        exit: 1,
+        run: () =>
+          withKeyFile("damaged", `${key.hex.slice(0, 40)}x${key.hex.slice(41)}`, 0o600).run(["pickup", "--no-launch"], {
+            env: debug
+          }),
+        extra: [key.hex.slice(0, 40), key.hex.slice(41)]
+      }
     ]
     const results: Record<string, { readonly exitCode: number; readonly leaks: ReadonlyArray<string> }> = {}
     for (const { exit, extra = [], name, run } of cases) {
@@ -105,10 +194,15 @@ describe("secrets in output", () => {
 
   it("claude, started by pickup, inherits neither CCLINK_PIN nor CCLINK_PASSPHRASE", async () => {
     const { key, project, sessionId, a } = makePair(root, dht.bootstrap)
-    expect((await a.run(["publish", sessionId, "--pin-file", secretFile("env-pin", `${PIN}\n`)], { cwd: project })).code).toBe(0)
+    expect(
+      (await a.run(["publish", sessionId, "--pin-file", secretFile("env-pin", `${PIN}\n`)], { cwd: project })).code
+    ).toBe(0)
     // The key sealed under a passphrase, so this pickup needs both secrets from the environment.
     const b = makeMachine(root, `env-${key.z32.slice(0, 8)}`, { bootstrap: dht.bootstrap })
-    expect((await b.run(["init", "--import", secretFile("env-import", key.hex)], { env: { CCLINK_PASSPHRASE: PASSPHRASE } })).code).toBe(0)
+    expect(
+      (await b.run(["init", "--import", secretFile("env-import", key.hex)], { env: { CCLINK_PASSPHRASE: PASSPHRASE } }))
+        .code
+    ).toBe(0)
     b.writeSession(project, sessionId)
     // A stand-in claude that prints the environment it was given.
     const bin = join(root.dir, `env-bin-${randomUUID().slice(0, 8)}`)
@@ -134,10 +228,17 @@ describe("secrets in output", () => {
     const passphraseFile = secretFile("ps-passphrase", `${PASSPHRASE}\n`)
 
     /** Runs the command, sampling its command line from /proc and from `ps` until it exits. */
-    const watch = async (machine: Machine, args: ReadonlyArray<string>, env: Record<string, string> = {}, cwd = machine.home) => {
+    const watch = async (
+      machine: Machine,
+      args: ReadonlyArray<string>,
+      env: Record<string, string> = {},
+      cwd = machine.home
+    ) => {
       const child = spawn(process.execPath, [cli, ...args], { cwd, env: { ...machine.env, ...env }, stdio: "ignore" })
       let running = true
-      const exited = new Promise<number | null>((resolve) => child.on("close", resolve)).finally(() => (running = false))
+      const exited = new Promise<number | null>((resolve) => child.on("close", resolve)).finally(
+        () => (running = false)
+      )
       let samples = 0
       let shown = 0
       let inEnviron = false
@@ -158,9 +259,17 @@ describe("secrets in output", () => {
     }
 
     const watched = {
-      "init, passphrase from CCLINK_PASSPHRASE": await watch(sealed, ["init", "--import", secretFile("ps-import", key.hex)], { CCLINK_PASSPHRASE: PASSPHRASE }),
+      "init, passphrase from CCLINK_PASSPHRASE": await watch(
+        sealed,
+        ["init", "--import", secretFile("ps-import", key.hex)],
+        { CCLINK_PASSPHRASE: PASSPHRASE }
+      ),
       "publish, PIN from --pin-file": await watch(a, ["publish", sessionId, "--pin-file", pinFile], {}, project),
-      "pickup, PIN from CCLINK_PIN": await watch(makeMachine(root, `ps-keyless-${key.z32.slice(0, 8)}`, { bootstrap: dht.bootstrap }), ["pickup", key.display, "--no-launch"], { CCLINK_PIN: PIN }),
+      "pickup, PIN from CCLINK_PIN": await watch(
+        makeMachine(root, `ps-keyless-${key.z32.slice(0, 8)}`, { bootstrap: dht.bootstrap }),
+        ["pickup", key.display, "--no-launch"],
+        { CCLINK_PIN: PIN }
+      ),
       "whoami, passphrase from --passphrase-file": await watch(sealed, ["whoami", "--passphrase-file", passphraseFile])
     }
     // Control: a PIN typed on the command line is refused, but shows in `ps` while the process starts.
@@ -174,5 +283,4 @@ describe("secrets in output", () => {
     expect(inline.exitCode).toBe(DOCUMENTED_EXIT_CODE.PassphraseError)
     expect(inline.shown).toBeGreaterThan(0)
   }, 240_000)
-
 })

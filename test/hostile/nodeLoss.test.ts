@@ -63,9 +63,11 @@ const round = Effect.scoped(Effect.gen(function*() {
   return yield* Effect.forEach(
     published,
     (trial, i) =>
-      withHandoffs(network.bootstrap, (handoffs) =>
-        Effect.flatMap(handoffs.resolveActive(trial.keypair.publicKey), (found) =>
-          handoffs.open(found, { _tag: "Keypair", keypair: trial.keypair }))
+      withHandoffs(
+        network.bootstrap,
+        (handoffs) =>
+          Effect.flatMap(handoffs.resolveActive(trial.keypair.publicKey), (found) =>
+            handoffs.open(found, { _tag: "Keypair", keypair: trial.keypair }))
       ).pipe(
         Effect.either,
         Effect.map((picked): Trial => ({

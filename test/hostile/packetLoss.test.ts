@@ -7,10 +7,10 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either } from "effect"
 import { randomUUID } from "node:crypto"
+import { DEFAULT_TIMEOUT } from "../../src/cli/network.js"
 import * as Testnet from "../../src/dht/testnet.js"
 import { Keypair } from "../../src/domain/keys.js"
 import type { Payload } from "../../src/domain/payload.js"
-import { DEFAULT_TIMEOUT } from "../../src/cli/network.js"
 import { recordFigures } from "./support/figures.js"
 import { withHandoffs } from "./support/handoffsClient.js"
 import { spread } from "./support/spread.js"
@@ -37,10 +37,18 @@ describe("UDP packet loss", () => {
         (keypair) =>
           Effect.gen(function*() {
             const payload: Payload = { hostname: "box", project: "/home/u/p", sessionId: randomUUID() }
-            const published = yield* timed(withHandoffs(network.bootstrap, (h) =>
-              h.publish({ keypair, payload, ttl: 3600, mode: { encryption: { _tag: "Self" }, burn: false } }), settings))
-            const picked = yield* timed(withHandoffs(network.bootstrap, (h) =>
-              Effect.flatMap(h.resolveActive(keypair.publicKey), (found) => h.open(found, { _tag: "Keypair", keypair })), settings))
+            const published = yield* timed(withHandoffs(
+              network.bootstrap,
+              (h) => h.publish({ keypair, payload, ttl: 3600, mode: { encryption: { _tag: "Self" }, burn: false } }),
+              settings
+            ))
+            const picked = yield* timed(withHandoffs(
+              network.bootstrap,
+              (h) =>
+                Effect.flatMap(h.resolveActive(keypair.publicKey), (found) =>
+                  h.open(found, { _tag: "Keypair", keypair })),
+              settings
+            ))
             return {
               published: Either.isRight(published.result),
               picked: Either.isRight(picked.result) && picked.result.right.sessionId === payload.sessionId,

@@ -42,8 +42,12 @@ describe("no reachable node", () => {
           ttl: 3600,
           mode: { encryption: { _tag: "Self" }, burn: false }
         }), { timeout: DEADLINE }))
-      const pickup = yield* timed(withHandoffs(bootstrap, (h) => h.resolveActive(keypair.publicKey), { timeout: DEADLINE }))
-      const failsInTime = ({ ms, result }: { readonly ms: number; readonly result: Either.Either<unknown, { readonly _tag: string }> }) => {
+      const pickup = yield* timed(
+        withHandoffs(bootstrap, (h) => h.resolveActive(keypair.publicKey), { timeout: DEADLINE })
+      )
+      const failsInTime = (
+        { ms, result }: { readonly ms: number; readonly result: Either.Either<unknown, { readonly _tag: string }> }
+      ) => {
         expect(Either.isLeft(result) && result.left._tag).toBe("NetworkError")
         expect(ms).toBeLessThan(Duration.toMillis(DEADLINE) + SLACK_MS)
       }

@@ -2,8 +2,8 @@ import { it } from "@effect/vitest"
 import { ConfigProvider, Effect, Exit, Ref } from "effect"
 import { spawn } from "node:child_process"
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
-import { fileURLToPath } from "node:url"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { afterAll, describe, expect, it as vitestIt, onTestFinished } from "vitest"
 import type { SessionId } from "../../src/domain/sessionId.js"
 import { ClaudeLauncher, type ResumeCall, resumeCommand } from "../../src/services/ClaudeLauncher.js"
@@ -114,8 +114,7 @@ describe("ClaudeLauncher.layer", () => {
         Effect.gen(function*() {
           const exit = yield* Effect.exit(locate)
           expect(exit).toMatchObject({ _tag: "Failure", cause: { error: { _tag: "NotFound" } } })
-        }).pipe(withPath(":.:./"))
-      ,
+        }).pipe(withPath(":.:./")),
       () => Effect.sync(() => process.chdir(previous))
     )
   })
@@ -203,15 +202,18 @@ describe("ClaudeLauncher.layer in a cclink process", () => {
     expect(result.output).toContain(`stand-in claude {"args":["--resume","${ID}"],"cwd":"${root}"}`)
   })
 
-  vitestIt.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)("passes %s on to claude and exits with its code", async (signal) => {
-    const standIn = makeStandIn({ exitCode: 42, wait: "catch" })
-    const { child, exited } = launchInChild(standIn.bin, root)
-    await until(() => existsSync(standIn.log), "the stand-in to start")
-    child.kill(signal)
-    const result = await exited
-    expect(standIn.read()).toContain(`received ${signal}`)
-    expect(result).toMatchObject({ code: 42, signal: null })
-  })
+  vitestIt.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
+    "passes %s on to claude and exits with its code",
+    async (signal) => {
+      const standIn = makeStandIn({ exitCode: 42, wait: "catch" })
+      const { child, exited } = launchInChild(standIn.bin, root)
+      await until(() => existsSync(standIn.log), "the stand-in to start")
+      child.kill(signal)
+      const result = await exited
+      expect(standIn.read()).toContain(`received ${signal}`)
+      expect(result).toMatchObject({ code: 42, signal: null })
+    }
+  )
 
   vitestIt("exits with 128 + n when the forwarded signal ends claude", async () => {
     const standIn = makeStandIn({ exitCode: 0, wait: "die" })
@@ -221,4 +223,3 @@ describe("ClaudeLauncher.layer in a cclink process", () => {
     expect(await exited).toMatchObject({ code: 143, signal: null })
   })
 })
-

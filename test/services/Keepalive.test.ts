@@ -7,8 +7,8 @@ import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Fiber, HashMap, Option, Ref, TestClock } from "effect"
 import * as DhtMemory from "../../src/dht/memory.js"
 import { NetworkError } from "../../src/domain/errors.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import { Dht } from "../../src/services/Dht.js"
 import { keepAlive, type KeepaliveEvent } from "../../src/services/Keepalive.js"
 import { recordText } from "../support/dhtClients.js"
@@ -90,9 +90,13 @@ describe("keepAlive", () => {
       const { dht, fiber, keypair } = yield* started(86400, (inner) => ({
         ...inner,
         resolve: (publicKey, options) =>
-          Effect.tap(inner.resolve(publicKey, options), () => Effect.zipRight(revokeAfterLookup, Effect.sync(() => {
-            revokeAfterLookup = Effect.void
-          })))
+          Effect.tap(inner.resolve(publicKey, options), () =>
+            Effect.zipRight(
+              revokeAfterLookup,
+              Effect.sync(() => {
+                revokeAfterLookup = Effect.void
+              })
+            ))
       }))
       revokeAfterLookup = Effect.orDie(dht.revoke(keypair))
       yield* TestClock.adjust(EVERY)

@@ -90,7 +90,14 @@ describe("KeyStore.save crash safety", () => {
   }, 120_000)
 
   it("makes the calls of an atomic write: temp file, write, fsync, rename, fsync of the folder", () => {
-    expect(calls.slice(0, install)).toEqual(["mkdirSync", "openSync", "fchmodSync", "writeSync", "fsyncSync", "renameSync"])
+    expect(calls.slice(0, install)).toEqual([
+      "mkdirSync",
+      "openSync",
+      "fchmodSync",
+      "writeSync",
+      "fsyncSync",
+      "renameSync"
+    ])
     expect(calls.slice(install, install + 3)).toEqual(["openSync", "fsyncSync", "closeSync"])
   })
 

@@ -1,13 +1,24 @@
 import { it } from "@effect/vitest"
 import { type ConfigError, ConfigProvider, Effect, Either, Layer, Redacted } from "effect"
 import fc from "fast-check"
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs"
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync
+} from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { afterAll, describe, expect } from "vitest"
 import type { Argon2Costs } from "../../src/crypto/argon2Costs.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toDisplay, toZ32 } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import { EnvelopeCosts, KeyStore } from "../../src/services/KeyStore.js"
 import { Passphrase, type SecretKind } from "../../src/services/Passphrase.js"
 import { TerminalPrompt } from "../../src/services/TerminalPrompt.js"
@@ -43,7 +54,11 @@ const withStore = <A, E>(
   KeyStore.pipe(
     Effect.flatMap(use),
     Effect.provide(
-      layerWith(options.env ?? { HOME: freshHome() }, Passphrase.layerTest(options.secrets ?? {}), options.costs ?? SMALL)
+      layerWith(
+        options.env ?? { HOME: freshHome() },
+        Passphrase.layerTest(options.secrets ?? {}),
+        options.costs ?? SMALL
+      )
     )
   )
 
@@ -276,7 +291,9 @@ describe("KeyStore envelopes", () => {
   it.effect("refuses to seal under a passphrase shorter than 8 characters, writing nothing", () =>
     withStore((store) =>
       Effect.gen(function*() {
-        const error = yield* Effect.flip(store.save(keypair(1), { passphrase: Redacted.make("1234567"), overwrite: false }))
+        const error = yield* Effect.flip(
+          store.save(keypair(1), { passphrase: Redacted.make("1234567"), overwrite: false })
+        )
         expect(error._tag).toBe("PassphraseError")
         expect(error.message).toBe("A new passphrase must be at least 8 characters.")
         expect(existsSync(store.path)).toBe(false)
@@ -317,7 +334,10 @@ describe("KeyStore.parseImport", () => {
         [`pk:${publicKey}`, "is a public key; the secret key is 64 hex digits"],
         [publicKey, "is a public key; the secret key is 64 hex digits"],
         ["CCLINKEK\x01\x00\x01\x00\x00", "is an encrypted key (CCLINKEK envelope), not a plaintext key"],
-        ["AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ", "is an age identity, not a cclink key"]
+        [
+          "AGE-SECRET-KEY-1QQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQQ",
+          "is an age identity, not a cclink key"
+        ]
       ]
       for (const [input, reason] of cases) {
         const error = yield* Effect.flip(parse(input))
@@ -337,7 +357,9 @@ describe("KeyStore.parseImport", () => {
           const result = await Effect.runPromise(Effect.either(parse(text)))
           const valid = /^[ \n\t]*[0-9a-fA-F]{64}[ \n\t]*$/.test(text)
           expect(Either.isRight(result)).toBe(valid)
-          if (Either.isRight(result)) expect(Buffer.from(result.right.seed()).toString("hex")).toBe(text.trim().toLowerCase())
+          if (Either.isRight(result)) {
+            expect(Buffer.from(result.right.seed()).toString("hex")).toBe(text.trim().toLowerCase())
+          }
         }
       ),
       { numRuns: 200 }

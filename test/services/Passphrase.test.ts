@@ -132,7 +132,9 @@ describe("Passphrase from a file descriptor", () => {
     }))
 
   it("reads a pipe inherited as fd 3 whole, however the writer splits it", async () => {
-    for (const [chunks, expected] of [[["correct ", "horse\n", "\n"], "correct horse\n"], [["pw\r", "\n"], "pw"]] as const) {
+    for (
+      const [chunks, expected] of [[["correct ", "horse\n", "\n"], "correct horse\n"], [["pw\r", "\n"], "pw"]] as const
+    ) {
       const { child: process3, finished } = start(
         child.path,
         [JSON.stringify({ kind: "passphrase", creating: false, fd: 3 })],
@@ -196,7 +198,9 @@ describe("Passphrase sources in priority order", () => {
       expect((yield* Effect.flip(get(passphrase))).message).toBe(
         "No passphrase: set CCLINK_PASSPHRASE, or pass --passphrase-file PATH or --passphrase-fd N."
       )
-      expect((yield* Effect.flip(get(pin))).message).toBe("No PIN: set CCLINK_PIN, or pass --pin-file PATH or --pin-fd N.")
+      expect((yield* Effect.flip(get(pin))).message).toBe(
+        "No PIN: set CCLINK_PIN, or pass --pin-file PATH or --pin-fd N."
+      )
     }))
 
   it("a real process with no terminal fails at once even while stdin stays open", async () => {

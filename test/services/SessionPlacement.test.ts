@@ -150,7 +150,10 @@ describe("SessionPlacement.copyInto", () => {
     return Effect.gen(function*() {
       const placed = yield* copyInto(elsewhere(yield* locate(oldPath, OTHER)), newPath)
       expect(placed.dir).toBe(newPath)
-      expect(placed.copied).toEqual([{ from: filed, to: join(s.b.projectsDir, encodeProjectDir(newPath), `${OTHER}.jsonl`) }])
+      expect(placed.copied).toEqual([{
+        from: filed,
+        to: join(s.b.projectsDir, encodeProjectDir(newPath), `${OTHER}.jsonl`)
+      }])
     }).pipe(withPlacement(s.env))
   })
 
@@ -247,4 +250,3 @@ describe("with the real Claude Code", () => {
     }).pipe(withPlacement(s.env))
   })
 })
-

@@ -164,16 +164,19 @@ describe("Sessions.projectOf", () => {
 
   it.effect("skips summaries, garbage, empty and relative cwds to the first line with one", () =>
     Effect.gen(function*() {
-      const file = write(ids.a, [
-        summaryLine(),
-        "not json at all {",
-        JSON.stringify({ cwd: "" }),
-        JSON.stringify({ cwd: 42 }),
-        JSON.stringify({ cwd: "." }),
-        "",
-        userLine(project, ids.a),
-        userLine("/somewhere/else", ids.a)
-      ].join("\n") + "\n")
+      const file = write(
+        ids.a,
+        [
+          summaryLine(),
+          "not json at all {",
+          JSON.stringify({ cwd: "" }),
+          JSON.stringify({ cwd: 42 }),
+          JSON.stringify({ cwd: "." }),
+          "",
+          userLine(project, ids.a),
+          userLine("/somewhere/else", ids.a)
+        ].join("\n") + "\n"
+      )
       expect(yield* run(file)).toEqual(Option.some(project))
     }))
 

@@ -20,7 +20,9 @@ const run = (request: object) => promptInTerminal(child.path, request, join(root
 
 describe("TerminalPrompt on a real terminal (tmux)", () => {
   it("confirm shows the answer and takes only y or yes as yes", async () => {
-    for (const [answer, expected] of [["y", true], ["YES", true], ["no", false], ["", false], ["yep", false]] as const) {
+    for (
+      const [answer, expected] of [["y", true], ["YES", true], ["no", false], ["", false], ["yep", false]] as const
+    ) {
       const { session, outcome } = run({ confirm: "Replace the key at ~/.pubky/secret_key?" })
       try {
         await session.waitFor("Replace the key at ~/.pubky/secret_key? [y/N]")

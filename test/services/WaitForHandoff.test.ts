@@ -8,8 +8,8 @@ import { Duration, Effect, Either, Fiber, Layer, TestClock } from "effect"
 import { randomUUID } from "node:crypto"
 import { sealToSelf } from "../../src/crypto/blob.js"
 import * as DhtMemory from "../../src/dht/memory.js"
-import { Keypair } from "../../src/domain/keys.js"
 import { toDisplay } from "../../src/domain/keyDisplay.js"
+import { Keypair } from "../../src/domain/keys.js"
 import { encodePayload } from "../../src/domain/payload.js"
 import { encodeRecord } from "../../src/domain/record.js"
 import { signRecord } from "../../src/domain/signature.js"
@@ -31,13 +31,19 @@ const publish = (keypair: Keypair) =>
 
 /** Which record the wait ended with, as its creation time: a small value for a readable failure. */
 const createdAtOf = (fiber: Fiber.RuntimeFiber<Verified, unknown>) =>
-  Effect.map(Effect.either(Fiber.join(fiber)), Either.match({
-    onLeft: (error) => `failed: ${String(error)}`,
-    onRight: ({ record }) => record.createdAt
-  }))
+  Effect.map(
+    Effect.either(Fiber.join(fiber)),
+    Either.match({
+      onLeft: (error) => `failed: ${String(error)}`,
+      onRight: ({ record }) => record.createdAt
+    })
+  )
 
 const waiting = (keypair: Keypair, minutes: number) =>
-  Effect.flatMap(Handoffs, (handoffs) => Effect.fork(waitForHandoff(handoffs, keypair.publicKey, Duration.minutes(minutes))))
+  Effect.flatMap(
+    Handoffs,
+    (handoffs) => Effect.fork(waitForHandoff(handoffs, keypair.publicKey, Duration.minutes(minutes)))
+  )
 
 describe("waitForHandoff", () => {
   it.effect("the record there when the wait began does not end it; the next publish does", () =>

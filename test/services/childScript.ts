@@ -4,11 +4,11 @@
  * once (esbuild, through tsup's dependency) so each start costs a plain
  * `node` start instead of compiling the TypeScript import graph again.
  */
+import { build } from "esbuild"
 import { spawn, type SpawnOptions } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { build } from "esbuild"
 
 export interface Bundle {
   readonly path: string

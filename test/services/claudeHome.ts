@@ -77,8 +77,7 @@ export const writeSession = (projectsDir: string, project: string, id: string, m
   writeSessionFile(projectsDir, project, id, `${summaryLine()}\n${userLine(project, id)}\n`, mtime)
 
 /** The live Sessions layer on the real filesystem, reading only `env`. */
-export const withSessions = (env: Record<string, string>) =>
-<A, E, R>(effect: Effect.Effect<A, E, R>) =>
+export const withSessions = (env: Record<string, string>) => <A, E, R>(effect: Effect.Effect<A, E, R>) =>
   effect.pipe(
     Effect.provide(Sessions.layer),
     Effect.provide(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer)),

@@ -13,9 +13,9 @@
  *
  * A finished save prints "SAVED" or "FAILED <tag> <code>".
  */
+import { Effect, Either, Layer } from "effect"
 import fs from "node:fs"
 import { syncBuiltinESMExports } from "node:module"
-import { Effect, Either, Layer } from "effect"
 import { Keypair } from "../../src/domain/keys.js"
 import { KeyStore } from "../../src/services/KeyStore.js"
 import { Passphrase } from "../../src/services/Passphrase.js"

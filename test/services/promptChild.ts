@@ -10,8 +10,8 @@
  * stdout, or to the result file when one is given: on a terminal the screen
  * then shows only "DONE" or the error message, never the secret. Exit 0 or 1.
  */
-import { writeFileSync } from "node:fs"
 import { Effect, Either, Layer, Redacted } from "effect"
+import { writeFileSync } from "node:fs"
 import type { Declined, PassphraseError, PermissionError } from "../../src/domain/errors.js"
 import { Passphrase, type SecretRequest } from "../../src/services/Passphrase.js"
 import { TerminalPrompt } from "../../src/services/TerminalPrompt.js"
@@ -19,10 +19,13 @@ import { TerminalPrompt } from "../../src/services/TerminalPrompt.js"
 const [requestJson = "{}", resultFile] = process.argv.slice(2)
 const request = JSON.parse(requestJson) as SecretRequest | { readonly confirm: string }
 
-const program: Effect.Effect<string | boolean, PassphraseError | PermissionError | Declined, Passphrase | TerminalPrompt> =
-  "confirm" in request
-    ? Effect.flatMap(TerminalPrompt, (terminal) => terminal.confirm(request.confirm))
-    : Effect.flatMap(Passphrase, (passphrase) => passphrase.get(request)).pipe(Effect.map(Redacted.value))
+const program: Effect.Effect<
+  string | boolean,
+  PassphraseError | PermissionError | Declined,
+  Passphrase | TerminalPrompt
+> = "confirm" in request
+  ? Effect.flatMap(TerminalPrompt, (terminal) => terminal.confirm(request.confirm))
+  : Effect.flatMap(Passphrase, (passphrase) => passphrase.get(request)).pipe(Effect.map(Redacted.value))
 
 const result = await Effect.runPromise(
   program.pipe(

@@ -44,7 +44,9 @@ export const tmuxSession = (command: string) => {
  */
 export const promptInTerminal = (childPath: string, request: object, resultFile: string) => {
   const session = tmuxSession(
-    `env -u CCLINK_PASSPHRASE -u CCLINK_PIN ${process.execPath} ${childPath} '${JSON.stringify(request)}' ${resultFile}` +
+    `env -u CCLINK_PASSPHRASE -u CCLINK_PIN ${process.execPath} ${childPath} '${
+      JSON.stringify(request)
+    }' ${resultFile}` +
       `; status=$?; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '` +
       `; (exit $status)`
   )

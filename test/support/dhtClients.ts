@@ -2,7 +2,7 @@
 import { Context, Duration, Effect, Layer } from "effect"
 import * as DhtLive from "../../src/dht/live.js"
 import * as Relays from "../../src/dht/relay.js"
-import { DhtConfig, type DhtSettings, Dht } from "../../src/services/Dht.js"
+import { Dht, DhtConfig, type DhtSettings } from "../../src/services/Dht.js"
 
 export const settings = (overrides: Partial<DhtSettings>): DhtSettings => ({
   bootstrap: [],

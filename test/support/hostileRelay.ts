@@ -23,7 +23,9 @@ export const startHostileRelay = (lie: Lie) =>
     if (request.method === "PUT") return void response.writeHead(204).end()
     switch (lie._tag) {
       case "Body":
-        return void response.writeHead(200, { "content-type": lie.contentType ?? "application/pkarr.org/relays#payload" })
+        return void response.writeHead(200, {
+          "content-type": lie.contentType ?? "application/pkarr.org/relays#payload"
+        })
           .end(lie.bytes)
       case "Endless": {
         const chunk = Buffer.alloc(16 * 1024, 0x61)

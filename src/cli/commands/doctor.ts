@@ -1,7 +1,7 @@
 /** `cclink doctor`: its options and help; the work is in ../handlers/doctor.ts, loaded when it runs. */
 import { Command } from "@effect/cli"
-import * as shared from "../options.js"
 import { lazy } from "../lazy.js"
+import * as shared from "../options.js"
 
 export const options = { json: shared.json, ...shared.passphraseSources, ...shared.network }
 

@@ -1,7 +1,7 @@
 /** `cclink init`: its options and help; the work is in ../handlers/init.ts, loaded when it runs. */
 import { Command, Options } from "@effect/cli"
-import * as shared from "../options.js"
 import { lazy } from "../lazy.js"
+import * as shared from "../options.js"
 
 export const options = {
   import: Options.text("import").pipe(

@@ -1,7 +1,7 @@
 /** `cclink list`: its options and help; the work is in ../handlers/list.ts, loaded when it runs. */
 import { Args, Command } from "@effect/cli"
-import * as shared from "../options.js"
 import { lazy } from "../lazy.js"
+import * as shared from "../options.js"
 
 export const options = {
   publisher: Args.text({ name: "PUBKEY" }).pipe(

@@ -1,7 +1,7 @@
 /** `cclink publish`: its options and help; the work is in ../handlers/publish.ts, loaded when it runs. */
 import { Args, Command, Options } from "@effect/cli"
-import * as shared from "../options.js"
 import { lazy } from "../lazy.js"
+import * as shared from "../options.js"
 
 export const options = {
   sessionId: Args.text({ name: "SESSION_ID" }).pipe(

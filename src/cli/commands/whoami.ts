@@ -1,7 +1,7 @@
 /** `cclink whoami`: its options and help; the work is in ../handlers/whoami.ts, loaded when it runs. */
 import { Command } from "@effect/cli"
-import * as shared from "../options.js"
 import { lazy } from "../lazy.js"
+import * as shared from "../options.js"
 
 export const options = { json: shared.json, ...shared.passphraseSources }
 

@@ -2,21 +2,20 @@
  * `cclink doctor`: one line per check, with the fix when one fails. Exits 0
  * only when every check passes.
  */
-import type { DoctorOptions } from "../commands/doctor.js"
 import { Console, Effect, Either, Layer, Option } from "effect"
 import { formatDuration } from "../../domain/duration.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
-import { Keypair, type PublicKey } from "../../domain/keys.js"
 import { toDisplay } from "../../domain/keyDisplay.js"
+import { Keypair, type PublicKey } from "../../domain/keys.js"
 import { ClaudeLauncher } from "../../services/ClaudeLauncher.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Sessions } from "../../services/Sessions.js"
+import type { DoctorOptions } from "../commands/doctor.js"
+import { Claude } from "../layers/Claude.js"
+import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { green, red } from "../style.js"
-import { Claude } from "../layers/Claude.js"
-import { Keys } from "../layers/Keys.js"
-
 
 interface Check {
   readonly name: string
@@ -78,18 +77,23 @@ export const run = (o: DoctorOptions) =>
         : pass("network", `${where} answered in ${elapsed} s`)
     )
 
-    checks.push(yield* (yield* ClaudeLauncher).locate.pipe(
-      Effect.map((path) => pass("claude", `found at ${path}`)),
-      Effect.orElseSucceed(() =>
-        fail("claude", "`claude` is not on PATH", "npm install -g @anthropic-ai/claude-code")
+    checks.push(
+      yield* (yield* ClaudeLauncher).locate.pipe(
+        Effect.map((path) => pass("claude", `found at ${path}`)),
+        Effect.orElseSucceed(() =>
+          fail("claude", "`claude` is not on PATH", "npm install -g @anthropic-ai/claude-code")
+        )
       )
-    ))
+    )
 
     const sessions = yield* Sessions
     const recent = yield* sessions.recent
     checks.push(
       recent.length > 0
-        ? pass("sessions", `${recent.length} session(s) active in the last 24h under ${homeRelative(sessions.projectsDir)}`)
+        ? pass(
+          "sessions",
+          `${recent.length} session(s) active in the last 24h under ${homeRelative(sessions.projectsDir)}`
+        )
         : fail(
           "sessions",
           `no session modified in the last 24h under ${homeRelative(sessions.projectsDir)}`,
@@ -119,10 +123,12 @@ export const run = (o: DoctorOptions) =>
       yield* Console.log(JSON.stringify({ ok, checks }))
     } else {
       const out = process.stdout
-      yield* Console.log(checks.map((check) =>
-        `${check.ok ? green(out)("ok  ") : red(out)("FAIL")} ${check.name.padEnd(9)} ${check.detail}` +
-        (check.ok || check.fix === undefined ? "" : `\n               fix: ${check.fix}`)
-      ).join("\n"))
+      yield* Console.log(
+        checks.map((check) =>
+          `${check.ok ? green(out)("ok  ") : red(out)("FAIL")} ${check.name.padEnd(9)} ${check.detail}` +
+          (check.ok || check.fix === undefined ? "" : `\n               fix: ${check.fix}`)
+        ).join("\n")
+      )
     }
     if (!ok) yield* Effect.sync(() => (process.exitCode = 1))
   }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))

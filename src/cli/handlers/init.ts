@@ -2,15 +2,15 @@
  * `cclink init`: create the key (or import one), sealed under a passphrase
  * unless `--no-passphrase`.
  */
-import type { InitOptions } from "../commands/init.js"
 import { Console, Effect, Option, Redacted } from "effect"
 import { readFile } from "node:fs/promises"
 import { Declined, FileError } from "../../domain/errors.js"
-import { Keypair } from "../../domain/keys.js"
 import { toDisplay } from "../../domain/keyDisplay.js"
+import { Keypair } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
+import type { InitOptions } from "../commands/init.js"
 import { Keys } from "../layers/Keys.js"
 
 const readImport = (source: string) =>
@@ -37,10 +37,13 @@ export const run = (o: InitOptions) =>
       if (!o.yes) {
         if (!terminal.interactive) {
           return yield* new Declined({
-            what: `a key already exists at ${keyStore.path}.\nRun \`cclink init -y\` to replace it (the old key is lost).`
+            what:
+              `a key already exists at ${keyStore.path}.\nRun \`cclink init -y\` to replace it (the old key is lost).`
           })
         }
-        const replace = yield* terminal.confirm(`A key already exists at ${keyStore.path}. Replace it? The old key is lost.`)
+        const replace = yield* terminal.confirm(
+          `A key already exists at ${keyStore.path}. Replace it? The old key is lost.`
+        )
         if (!replace) return yield* new Declined({ what: "the existing key is kept" })
       }
     }

@@ -3,18 +3,18 @@
  * at most one row): project when it can be decrypted, age, time left, burn,
  * recipient.
  */
-import type { ListOptions } from "../commands/list.js"
 import { Console, Effect, Option } from "effect"
 import { formatDuration } from "../../domain/duration.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
-import { type Keypair } from "../../domain/keys.js"
 import { toZ32 } from "../../domain/keyDisplay.js"
+import { type Keypair } from "../../domain/keys.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { KeyStore } from "../../services/KeyStore.js"
+import type { ListOptions } from "../commands/list.js"
+import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { withSpinner } from "../spinner.js"
-import { Keys } from "../layers/Keys.js"
 
 const NONE = "No active handoffs."
 
@@ -34,11 +34,14 @@ export const run = (o: ListOptions) =>
 
     const row = yield* Effect.gen(function*() {
       const handoffs = yield* Handoffs
-      const found = yield* withSpinner("Looking up handoffs", o.json, (dhtOptions) =>
-        handoffs.resolve(publisher, dhtOptions)).pipe(
-          Effect.map(Option.some),
-          Effect.catchTag("NotFound", () => Effect.succeedNone)
-        )
+      const found = yield* withSpinner(
+        "Looking up handoffs",
+        o.json,
+        (dhtOptions) => handoffs.resolve(publisher, dhtOptions)
+      ).pipe(
+        Effect.map(Option.some),
+        Effect.catchTag("NotFound", () => Effect.succeedNone)
+      )
       const now = yield* nowSeconds
       if (Option.isNone(found) || expiresAt(found.value.record) <= now) return Option.none()
       const verified = found.value
@@ -90,5 +93,7 @@ export const run = (o: ListOptions) =>
       ]
     ]
     const widths = cells[0]!.map((_, i) => Math.max(...cells.map((line) => line[i]!.length)))
-    yield* Console.log(cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n"))
+    yield* Console.log(
+      cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n")
+    )
   }).pipe(Effect.provide(Keys))

@@ -2,13 +2,12 @@
  * `cclink pickup [PUBKEY]`: resolve, verify, decrypt, place the session
  * file, honour burn, and start `claude --resume` in the project directory.
  */
-import type { PickupOptions } from "../commands/pickup.js"
 import { Console, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
 import { Declined, InvalidInput } from "../../domain/errors.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
-import { equals, type Keypair } from "../../domain/keys.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
+import { equals, type Keypair } from "../../domain/keys.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, shortSessionId } from "../../domain/sessionId.js"
 import { ClaudeLauncher, resumeCommand } from "../../services/ClaudeLauncher.js"
@@ -18,14 +17,14 @@ import { Passphrase } from "../../services/Passphrase.js"
 import { SessionPlacement } from "../../services/SessionPlacement.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
+import type { PickupOptions } from "../commands/pickup.js"
+import { Claude } from "../layers/Claude.js"
+import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, settings } from "../network.js"
 import { showQr } from "../qr.js"
 import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, dim } from "../style.js"
-import { Claude } from "../layers/Claude.js"
-import { Keys } from "../layers/Keys.js"
-
 
 export const run = (o: PickupOptions) =>
   Effect.gen(function*() {
@@ -58,10 +57,16 @@ export const run = (o: PickupOptions) =>
           `Waiting for a new handoff from ${toDisplay(publisher)} (up to ${wait.value}; Ctrl-C to stop)`,
           o.json,
           (dhtOptions) =>
-            Effect.flatMap(waitDuration(wait.value), (within) => waitForHandoff(handoffs, publisher, within, dhtOptions))
+            Effect.flatMap(
+              waitDuration(wait.value),
+              (within) => waitForHandoff(handoffs, publisher, within, dhtOptions)
+            )
         )
-        : yield* withSpinner("Looking up the handoff on the DHT", o.json, (dhtOptions) =>
-          handoffs.resolveActive(publisher, dhtOptions))
+        : yield* withSpinner(
+          "Looking up the handoff on the DHT",
+          o.json,
+          (dhtOptions) => handoffs.resolveActive(publisher, dhtOptions)
+        )
       const { record } = verified
 
       const opener: Opener = record.pinSalt !== undefined
@@ -94,8 +99,10 @@ export const run = (o: PickupOptions) =>
 
       const placement = yield* SessionPlacement
       const located = yield* Effect.either(placement.locate(payload.project, sessionId))
-      const target = Option.getOrElse(o.projectDir, () =>
-        located._tag === "Right" && located.right._tag === "InProject" ? located.right.dir : process.cwd())
+      const target = Option.getOrElse(
+        o.projectDir,
+        () => located._tag === "Right" && located.right._tag === "InProject" ? located.right.dir : process.cwd()
+      )
 
       /**
        * Where claude will find the session: its project folder, or `target`'s
@@ -170,7 +177,9 @@ export const run = (o: PickupOptions) =>
       const { dir } = yield* place
 
       if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
-      else if (record.burn) yield* Console.error("This is a burn-after-reading handoff; only its publisher can remove it.")
+      else if (record.burn) {
+        yield* Console.error("This is a burn-after-reading handoff; only its publisher can remove it.")
+      }
       if (o.qr) yield* showQr(sessionId)
       yield* Console.error(`Resuming session ${bold(process.stderr)(shortSessionId(sessionId))}...`)
       yield* Console.error(dim(process.stderr)(`claude --resume ${sessionId}   (in ${homeRelative(dir)})`))

@@ -2,16 +2,15 @@
  * `cclink [SESSION_ID]` / `cclink publish [SESSION_ID]`: find the session,
  * seal it, sign it, publish it under the user's key.
  */
-import type { PublishOptions } from "../commands/publish.js"
 import { Console, Duration, Effect, Either, Layer, Option, Redacted, Schedule } from "effect"
 import { hostname } from "node:os"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
 import { InvalidInput, NetworkError } from "../../domain/errors.js"
-import { type PublicKey } from "../../domain/keys.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
-import { parsePublicKey } from "../../domain/publicKey.js"
+import { type PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
 import { checkPin } from "../../domain/pinPolicy.js"
+import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
 import type { Handoffs, Published } from "../../services/Handoffs.js"
 import { keepAlive } from "../../services/Keepalive.js"
@@ -19,18 +18,18 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
+import type { PublishOptions } from "../commands/publish.js"
+import { Claude } from "../layers/Claude.js"
+import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, settings } from "../network.js"
 import { showQr } from "../qr.js"
 import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, green } from "../style.js"
-import { Claude } from "../layers/Claude.js"
-import { Keys } from "../layers/Keys.js"
 
 export const DEFAULT_TTL = 86400
 const MIN_TTL = 60
 const MAX_TTL = 30 * 86400
-
 
 const ttlSeconds = (text: string) =>
   Either.match(parseDuration(text), {
@@ -201,7 +200,9 @@ const keepPublished = (
     )
     yield* log(
       { event: "keepalive", every: Duration.toSeconds(every), expiresAt },
-      `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${localTime(expiresAt)}. Ctrl-C to stop.`
+      `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${
+        localTime(expiresAt)
+      }. Ctrl-C to stop.`
     )
     const end = yield* keepAlive({
       publisher,
@@ -215,7 +216,10 @@ const keepPublished = (
             { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
             `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
           )
-          : log({ event: "failed", reason: event.error.message }, `republish failed, will retry: ${event.error.message}`)
+          : log(
+            { event: "failed", reason: event.error.message },
+            `republish failed, will retry: ${event.error.message}`
+          )
     })
     yield* log({ event: "stopped", reason: end }, `Stopped: ${ENDINGS[end]}`)
   })

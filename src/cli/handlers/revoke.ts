@@ -1,12 +1,12 @@
 /** `cclink revoke`: replace your handoff with an empty packet. */
-import type { RevokeOptions } from "../commands/revoke.js"
 import { Console, Effect, Option } from "effect"
 import { Declined } from "../../domain/errors.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
+import type { RevokeOptions } from "../commands/revoke.js"
+import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, settings } from "../network.js"
 import { withSpinner } from "../spinner.js"
-import { Keys } from "../layers/Keys.js"
 
 export const run = (o: RevokeOptions) =>
   Effect.gen(function*() {
@@ -17,18 +17,23 @@ export const run = (o: RevokeOptions) =>
       if (!terminal.interactive) {
         return yield* new Declined({ what: "revoking needs confirmation: run `cclink revoke -y`." })
       }
-      if (!(yield* terminal.confirm("Revoke your active handoff?"))) return yield* new Declined({ what: "nothing revoked" })
+      if (!(yield* terminal.confirm("Revoke your active handoff?"))) {
+        return yield* new Declined({ what: "nothing revoked" })
+      }
     }
     const keypair = yield* (yield* KeyStore).load({
       fd: Option.getOrUndefined(o.passphraseFd),
       file: Option.getOrUndefined(o.passphraseFile)
     })
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
-    const report = yield* withSpinner("Revoking", o.json, (dhtOptions) =>
-      Effect.flatMap(Handoffs, (handoffs) => handoffs.revoke(keypair, dhtOptions))).pipe(
-        Effect.provide(handoffsLayer(network)),
-        Effect.ensuring(Effect.sync(() => keypair.wipe()))
-      )
+    const report = yield* withSpinner(
+      "Revoking",
+      o.json,
+      (dhtOptions) => Effect.flatMap(Handoffs, (handoffs) => handoffs.revoke(keypair, dhtOptions))
+    ).pipe(
+      Effect.provide(handoffsLayer(network)),
+      Effect.ensuring(Effect.sync(() => keypair.wipe()))
+    )
     yield* Console.log(
       o.json
         ? JSON.stringify({ revoked: true, seq: report.seq, storedOn: report.storedOn })

@@ -3,9 +3,9 @@
  * demo, for tests, and for private networks without internet. Runs until
  * interrupted.
  */
-import type { TestnetOptions } from "../commands/testnet.js"
 import { Console, Effect } from "effect"
 import { InvalidInput } from "../../domain/errors.js"
+import type { TestnetOptions } from "../commands/testnet.js"
 
 export const run = (o: TestnetOptions) =>
   Effect.gen(function*() {
@@ -19,7 +19,9 @@ export const run = (o: TestnetOptions) =>
       o.json
         ? JSON.stringify({ nodes: net.nodes.length, bootstrap: net.bootstrap })
         : [
-          `Local DHT: ${net.nodes.length} nodes on ${o.host}, ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+          `Local DHT: ${net.nodes.length} nodes on ${o.host}, ready in ${
+            ((Date.now() - started) / 1000).toFixed(1)
+          } s.`,
           `Bootstrap: ${bootstrap}`,
           "",
           `  export CCLINK_BOOTSTRAP=${bootstrap}`,

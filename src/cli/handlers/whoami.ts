@@ -1,7 +1,7 @@
 /** `cclink whoami`: the public key, its fingerprint, and the key file. */
-import type { WhoamiOptions } from "../commands/whoami.js"
 import { Console, Effect, Option } from "effect"
 import { KeyStore } from "../../services/KeyStore.js"
+import type { WhoamiOptions } from "../commands/whoami.js"
 import { describeIdentity } from "../identity.js"
 import { Keys } from "../layers/Keys.js"
 

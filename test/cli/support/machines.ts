@@ -5,13 +5,13 @@
  * on both machines has), and a stand-in `claude` first on PATH that prints the
  * arguments and directory it was started in.
  */
+import { Either } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
-import { Either } from "effect"
-import { Keypair } from "../../../src/domain/keys.js"
 import { toDisplay, toZ32 } from "../../../src/domain/keyDisplay.js"
+import { Keypair } from "../../../src/domain/keys.js"
 import { encodeProjectDir } from "../../../src/domain/projectDir.js"
 import { registerSecret, run, type RunOptions, type RunResult } from "./cli.js"
 

@@ -37,6 +37,7 @@ export const onTerminal = async (
   const environment = Object.entries(options.env).map(([name, value]) => quote(`${name}=${value}`)).join(" ")
   const command = [process.execPath, await builtCli(), ...args].map(quote).join(" ")
   // The pane outlives the command so its last screen and exit status can be read.
+  // dprint-ignore
   tmux(
     "new-session", "-d", "-s", "t", "-x", "200", "-y", "50", "-c", options.cwd,
     `env -i ${environment} ${command}; echo "EXIT=$?"; sleep 600`

@@ -23,8 +23,8 @@ import { Effect } from "effect"
 import { createHash, randomBytes } from "node:crypto"
 import { signable } from "../../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../../src/domain/dnsRecord.js"
-import { Keypair } from "../../../src/domain/keys.js"
 import { verify } from "../../../src/domain/ed25519.js"
+import { Keypair } from "../../../src/domain/keys.js"
 
 export const BEHAVIOURS = ["stale", "forged", "foreign", "garbage", "oversize", "silent"] as const
 export type Behaviour = (typeof BEHAVIOURS)[number]
@@ -56,7 +56,12 @@ const itemOf = (a: Record<string, unknown> | undefined): Item | undefined =>
     ? { k: a.k, seq: a.seq, sig: a.sig, v: a.v }
     : undefined
 
-const fields = (item: Item) => ({ k: Buffer.from(item.k), seq: item.seq, sig: Buffer.from(item.sig), v: Buffer.from(item.v) })
+const fields = (item: Item) => ({
+  k: Buffer.from(item.k),
+  seq: item.seq,
+  sig: Buffer.from(item.sig),
+  v: Buffer.from(item.v)
+})
 
 /** A packet of the adversary's own key, validly signed: "another key's packet" when nothing else is at hand. */
 const ownPacket = (keypair: Keypair): Item => {
@@ -79,19 +84,39 @@ export const startAdversary = (bootstrap: ReadonlyArray<string>, behaviour: Beha
       let garbageTurn = 0
 
       const respond = (query: KrpcMessage, peer: Peer, target: Buffer, lie: Record<string, unknown>) =>
-        node._rpc.response(peer, query, { id: node._rpc.id, token: Buffer.alloc(8, 7), ...lie }, node._rpc.nodes.closest(target))
+        node._rpc.response(
+          peer,
+          query,
+          { id: node._rpc.id, token: Buffer.alloc(8, 7), ...lie },
+          node._rpc.nodes.closest(target)
+        )
 
       const garbage = (query: KrpcMessage, peer: Peer, target: Buffer) => {
         switch (garbageTurn++ % 4) {
           case 0:
-            return respond(query, peer, target, { k: randomBytes(32), seq: Date.now() * 1000, sig: randomBytes(64), v: randomBytes(500) })
+            return respond(query, peer, target, {
+              k: randomBytes(32),
+              seq: Date.now() * 1000,
+              sig: randomBytes(64),
+              v: randomBytes(500)
+            })
           case 1:
             return respond(query, peer, target, { k: 12345, seq: Buffer.from("99999999999"), sig: "short", v: 42 })
           case 2:
-            return respond(query, peer, target, { k: randomBytes(31), seq: -1, sig: randomBytes(63), v: Buffer.alloc(0) })
+            return respond(query, peer, target, {
+              k: randomBytes(31),
+              seq: -1,
+              sig: randomBytes(63),
+              v: Buffer.alloc(0)
+            })
           default: {
             const t = isBytes(query.t) ? Buffer.from(query.t) : Buffer.alloc(2)
-            const junk = Buffer.concat([Buffer.from(`d1:t${t.length}:`), t, Buffer.from("1:y1:r1:rd2:id20:"), randomBytes(40)])
+            const junk = Buffer.concat([
+              Buffer.from(`d1:t${t.length}:`),
+              t,
+              Buffer.from("1:y1:r1:rd2:id20:"),
+              randomBytes(40)
+            ])
             node._rpc.socket.socket.send(junk, peer.port, peer.address)
           }
         }
@@ -121,7 +146,12 @@ export const startAdversary = (bootstrap: ReadonlyArray<string>, behaviour: Beha
             if (mine === undefined) return respond(query, peer, target, {})
             const v = Buffer.from(mine.v)
             v[v.length - 20] = v[v.length - 20]! ^ 0x20
-            return respond(query, peer, target, { ...fields(mine), seq: mine.seq + 1_000_000_000, sig: randomBytes(64), v })
+            return respond(query, peer, target, {
+              ...fields(mine),
+              seq: mine.seq + 1_000_000_000,
+              sig: randomBytes(64),
+              v
+            })
           }
           case "foreign": {
             const other = [...held.entries()].find(([key]) => key !== target.toString("hex"))?.[1] ?? ownPacket(keypair)
@@ -132,7 +162,13 @@ export const startAdversary = (bootstrap: ReadonlyArray<string>, behaviour: Beha
           case "oversize": {
             const v = randomBytes(1400)
             const k = mine?.k ?? randomBytes(32)
-            return respond(query, peer, target, { k: Buffer.from(k), seq: (mine?.seq ?? 0) + 1, sig: Buffer.from(keypair.sign(v)), v, pad: randomBytes(16_000) })
+            return respond(query, peer, target, {
+              k: Buffer.from(k),
+              seq: (mine?.seq ?? 0) + 1,
+              sig: Buffer.from(keypair.sign(v)),
+              v,
+              pad: randomBytes(16_000)
+            })
           }
           case "silent":
             return
@@ -155,8 +191,7 @@ export const startAdversary = (bootstrap: ReadonlyArray<string>, behaviour: Beha
             socket.removeAllListeners("message")
             socket.on("message", () => lies++)
           }
-        }))
-      )
+        })))
       node.listen(0, "127.0.0.1")
     }),
     ({ node }) => Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))

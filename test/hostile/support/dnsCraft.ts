@@ -110,7 +110,11 @@ export const craftedMessage = (z32: string, record: Uint8Array): fc.Arbitrary<Cr
       decoy: fc.constantFrom<Decoy>("none", "none", "A record first", "other name first", "second copy after"),
       rdlengthDelta: fc.oneof(fc.constant(0), fc.constant(0), fc.integer({ min: -8, max: 8 })),
       countDelta: fc.oneof(fc.constant(0), fc.constant(0), fc.constant(0), fc.integer({ min: -1, max: 2 })),
-      trailing: fc.oneof(fc.constant(new Uint8Array()), fc.constant(new Uint8Array()), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+      trailing: fc.oneof(
+        fc.constant(new Uint8Array()),
+        fc.constant(new Uint8Array()),
+        fc.uint8Array({ minLength: 1, maxLength: 8 })
+      )
     })
     .map(({ countDelta, cuts, decoy, flags, id, nameForm, rdlengthDelta, trailing }) => {
       const questionNames = nameForm.questions(z32)
@@ -128,11 +132,25 @@ export const craftedMessage = (z32: string, record: Uint8Array): fc.Arbitrary<Cr
       }
       const before = answers.reduce((sum, answer) => sum + answer.length, 0)
       const rdata = characterStrings(split(record, cuts))
-      answers.push(resourceRecord(nameForm.name(z32, 12 + body.length + before, questionOffsets), TXT, rdata, rdlengthDelta))
-      if (decoy === "second copy after") answers.push(resourceRecord(labels("_cclink"), TXT, characterStrings([Uint8Array.of(0x7b)])))
-      const header = [...u16(id), ...u16(flags), ...u16(questionNames.length), ...u16(Math.max(0, answers.length + countDelta)), 0, 0, 0, 0]
+      answers.push(
+        resourceRecord(nameForm.name(z32, 12 + body.length + before, questionOffsets), TXT, rdata, rdlengthDelta)
+      )
+      if (decoy === "second copy after") {
+        answers.push(resourceRecord(labels("_cclink"), TXT, characterStrings([Uint8Array.of(0x7b)])))
+      }
+      const header = [
+        ...u16(id),
+        ...u16(flags),
+        ...u16(questionNames.length),
+        ...u16(Math.max(0, answers.length + countDelta)),
+        0,
+        0,
+        0,
+        0
+      ]
       const bytes = Uint8Array.from([...header, ...body, ...answers.flat(), ...trailing])
-      const legit = nameForm.legit && rdlengthDelta === 0 && countDelta === 0 && trailing.length === 0 && bytes.length <= 1000
+      const legit = nameForm.legit && rdlengthDelta === 0 && countDelta === 0 && trailing.length === 0 &&
+        bytes.length <= 1000
       const shape = [
         nameForm.form,
         `${split(record, cuts).length} strings`,

@@ -49,6 +49,10 @@ export class Category {
   }
 
   figures() {
-    return { ...this.tally.figures(), forgedOrTamperedAccepted: this.forgedAccepted, intactAccepted: this.honestAccepted }
+    return {
+      ...this.tally.figures(),
+      forgedOrTamperedAccepted: this.forgedAccepted,
+      intactAccepted: this.honestAccepted
+    }
   }
 }

@@ -28,7 +28,10 @@ export const leakForms = (value: string): ReadonlyArray<LeakForm> => {
   }
   if (UUID.test(value)) {
     const hex = value.replaceAll("-", "").toLowerCase()
-    forms.push({ form: "binary UUID", bytes: Buffer.from(hex, "hex") }, { form: "UUID without dashes", bytes: Buffer.from(hex) })
+    forms.push(
+      { form: "binary UUID", bytes: Buffer.from(hex, "hex") },
+      { form: "UUID without dashes", bytes: Buffer.from(hex) }
+    )
   }
   return forms
 }

@@ -8,8 +8,8 @@
  */
 import { Effect, HashMap, Layer, Option, Ref } from "effect"
 import * as Memory from "../../../src/dht/memory.js"
-import { type PublicKey } from "../../../src/domain/keys.js"
 import { toZ32 } from "../../../src/domain/keyDisplay.js"
+import { type PublicKey } from "../../../src/domain/keys.js"
 import type { Payload } from "../../../src/domain/payload.js"
 import { encodeRecord } from "../../../src/domain/record.js"
 import { Dht } from "../../../src/services/Dht.js"

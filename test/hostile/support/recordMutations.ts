@@ -52,7 +52,12 @@ export const wireValue = (keys: ReadonlyArray<string>): fc.Arbitrary<unknown> =>
     fc.uint8Array({ minLength: 1, maxLength: 96 }).map((bytes) => base64(bytes).replace(/=+$/, "")),
     fc.uint8Array({ minLength: 3, maxLength: 96 }).map((bytes) => Buffer.from(bytes).toString("base64url")),
     fc.uint8Array({ minLength: 60, maxLength: 96 }).map((bytes) => base64(bytes).replace(/^(.{40})/, "$1\n")),
-    fc.constantFrom(...keys, ...keys.map((key) => key.toUpperCase()), ...keys.map((key) => `pk:${key}`), ...keys.map((key) => key.slice(1))),
+    fc.constantFrom(
+      ...keys,
+      ...keys.map((key) => key.toUpperCase()),
+      ...keys.map((key) => `pk:${key}`),
+      ...keys.map((key) => key.slice(1))
+    ),
     fc.array(fc.integer(), { maxLength: 3 }),
     fc.dictionary(fc.string({ maxLength: 4 }), fc.integer(), { maxKeys: 2 })
   )
@@ -70,11 +75,19 @@ export const recordMutation = (keys: ReadonlyArray<string>): fc.Arbitrary<Record
       field: fc.constantFrom("created_at" as const, "ttl" as const),
       delta: fc.oneof(fc.integer({ min: -10, max: 10 }), fc.integer({ min: -1e9, max: 1e9 })).filter((n) => n !== 0)
     }),
-    fc.record({ kind: fc.constant("replaceChar" as const), field, at: fc.nat(), char: fc.string({ minLength: 1, maxLength: 1 }) }),
+    fc.record({
+      kind: fc.constant("replaceChar" as const),
+      field,
+      at: fc.nat(),
+      char: fc.string({ minLength: 1, maxLength: 1 })
+    }),
     fc.record({ kind: fc.constant("duplicateKey" as const), field, value, first: fc.boolean() }),
     fc.record({
       kind: fc.constant("unknownField" as const),
-      key: fc.oneof(fc.constantFrom("kdf", "version", "__proto__", "constructor", "Blob", "blob "), fc.string({ maxLength: 8 })),
+      key: fc.oneof(
+        fc.constantFrom("kdf", "version", "__proto__", "constructor", "Blob", "blob "),
+        fc.string({ maxLength: 8 })
+      ),
       value
     }),
     fc.record({ kind: fc.constant("whitespace" as const), indent: fc.integer({ min: 0, max: 2 }) }),
@@ -91,14 +104,27 @@ export const recordMutation = (keys: ReadonlyArray<string>): fc.Arbitrary<Record
 type Json = Record<string, unknown>
 
 const cut = (value: unknown, keep: number): unknown =>
-  typeof value === "string" ? value.slice(0, keep % Math.max(1, value.length)) : typeof value === "number" ? Math.trunc(value / 10) : value
+  typeof value === "string"
+    ? value.slice(0, keep % Math.max(1, value.length))
+    : typeof value === "number"
+    ? Math.trunc(value / 10)
+    : value
 
 const grow = (value: unknown, times: number): unknown =>
-  typeof value === "string" ? value.repeat(times) : typeof value === "number" ? value * 10 ** (3 * times) : [value, value]
+  typeof value === "string"
+    ? value.repeat(times)
+    : typeof value === "number"
+    ? value * 10 ** (3 * times)
+    : [value, value]
 
 /** `object` with its keys in a new order: `order` ranks them, ties keep their place. */
 const reordered = (object: Json, order: ReadonlyArray<number>): Json =>
-  Object.fromEntries(Object.entries(object).map((entry, i) => [entry, order[i] ?? 0] as const).sort((a, b) => a[1] - b[1]).map(([entry]) => entry))
+  Object.fromEntries(
+    Object.entries(object)
+      .map((entry, i) => [entry, order[i] ?? 0] as const)
+      .sort((a, b) => a[1] - b[1])
+      .map(([entry]) => entry)
+  )
 
 /** Replaces one character of the text by its `\uXXXX` escape: the same JSON value inside a string, a different text. */
 const escapeAt = (text: string, at: number): string => {
@@ -150,7 +176,7 @@ export const applyMutation = (text: string, mutation: RecordMutation): string =>
     case "unknownField":
       return `${text.slice(0, -1)},${JSON.stringify(mutation.key)}:${JSON.stringify(mutation.value) ?? "null"}}`
     case "whitespace":
-      return mutation.indent === 0 ? text.replace(/,"/g, ', "') : JSON.stringify(object, null, mutation.indent)
+      return mutation.indent === 0 ? text.replace(/,"/g, ", \"") : JSON.stringify(object, null, mutation.indent)
     case "reorder":
       return JSON.stringify(reordered(object, mutation.order))
     case "escape":
