@@ -89,9 +89,11 @@ export const checkOptions = (
       checked.push(arg)
     } else if (equals !== -1) {
       checked.push(name, arg.slice(equals + 1))
-    } else {
-      checked.push(arg, ...args.slice(i + 1, i + 2))
+    } else if (i + 1 < args.length) {
+      checked.push(arg, args[i + 1]!)
       i++
+    } else {
+      return Either.left(`The option ${name} needs a value. See \`${command} --help\`.`)
     }
   }
   return Either.right(checked)

@@ -23,6 +23,7 @@ import { findInlineSecret } from "./inlineSecrets.js"
 import { lazy } from "./lazy.js"
 import { report, runCommand } from "./outcome.js"
 import { withPlainConsole } from "./plainConsole.js"
+import { checkUsage } from "./usageErrors.js"
 import { VERSION } from "./version.js"
 
 /** `cclink` alone publishes, as in the reference; `cclink publish` is the same command. */
@@ -85,7 +86,11 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     return Promise.resolve(ExitCode.Error)
   }
   return runCommand(
-    cli([...argv.slice(0, 2), ...args.right]).pipe(withPlainConsole, Effect.provide(Platform)),
+    checkUsage(root.descriptor, ["cclink", ...args.right]).pipe(
+      Effect.zipRight(cli([...argv.slice(0, 2), ...args.right])),
+      withPlainConsole,
+      Effect.provide(Platform)
+    ),
     // @effect/cli has already printed the usage problem and the help.
     ValidationError.isValidationError
   )

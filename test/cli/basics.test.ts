@@ -66,6 +66,14 @@ describe("help and version", () => {
       "cclink: Unknown option --no-such-option for `cclink publish`. See `cclink publish --help`.\n"
     )
 
+    // What the parser finds reads as every other error: one line after "cclink:".
+    const notANumber = await m.run(["whoami", "--passphrase-fd", "three"])
+    expect(notANumber).toMatchObject({ code: 1, stdout: "", stderr: "cclink: 'three' is not a integer\n" })
+    const folder = await m.run(["whoami", "--passphrase-file", m.home])
+    expect(folder.stderr).toBe(`cclink: Expected path '${m.home}' to be a regular file\n`)
+    const noValue = await m.run(["--ttl"])
+    expect(noValue.stderr).toBe("cclink: The option --ttl needs a value. See `cclink --help`.\n")
+
     const badTtl = await m.run(["--ttl", "45s"])
     expect(badTtl.code).toBe(1)
     expect(badTtl.stderr).toContain("--ttl must be between 1m and 30d")
