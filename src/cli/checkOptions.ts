@@ -4,8 +4,9 @@
  * the positional argument (`pickup --bogus`: "Invalid public key") or ignores
  * it (`whoami --jsn` prints text, not JSON), so a typo would go unnoticed; and
  * it reads the `--name=value` form of a repeated option (`--relay=URL`) as a
- * positional argument too. Each command's usage names every option it has,
- * and whether a value follows it.
+ * positional argument too; and it ignores a word too many. Each command's
+ * usage names every option it has, whether a value follows it, and how many
+ * arguments the command takes.
  */
 import { AutoCorrect, CliConfig, CommandDescriptor } from "@effect/cli"
 import type { Usage } from "@effect/cli/Usage"
@@ -13,6 +14,26 @@ import { Either, HashMap, Option } from "effect"
 
 /** Option name -> whether a value follows it. */
 type Known = ReadonlyMap<string, boolean>
+
+/** How many positional arguments a usage takes: Infinity when one repeats. */
+const positionalsOf = (usage: Usage): number => {
+  switch (usage._tag) {
+    case "Named":
+      // Arguments are named `<PUBKEY>`; options `--json`; the command itself `list`.
+      return usage.names.some((name) => name.startsWith("<")) ? 1 : 0
+    case "Optional":
+      return positionalsOf(usage.usage)
+    case "Repeated":
+      return positionalsOf(usage.usage) === 0 ? 0 : Infinity
+    case "Alternation":
+      return Math.max(positionalsOf(usage.left), positionalsOf(usage.right))
+    case "Concat":
+      return positionalsOf(usage.left) + positionalsOf(usage.right)
+    case "Empty":
+    case "Mixed":
+      return 0
+  }
+}
 
 /** @effect/cli's own options, which every command accepts. */
 const BUILT_IN: Known = new Map([
@@ -69,12 +90,21 @@ export const checkOptions = (
   const command = Option.isSome(named) ? `cclink ${args[0]}` : "cclink"
   const descriptor = Option.getOrUndefined(Option.orElse(named, () => HashMap.get(subcommands, "publish")))
   if (descriptor === undefined) return Either.right([...args])
-  const known: Known = optionsOf(CommandDescriptor.getUsage(descriptor), new Map(BUILT_IN))
+  const usage = CommandDescriptor.getUsage(descriptor)
+  const known: Known = optionsOf(usage, new Map(BUILT_IN))
+  const positionals = positionalsOf(usage)
   const checked = Option.isSome(named) ? [args[0]!] : []
+  let given = 0
+  const tooMany = (arg: string) => Either.left(`Unexpected argument "${arg}". See \`${command} --help\`.`)
   for (let i = checked.length; i < args.length; i++) {
     const arg = args[i]!
-    if (arg === "--") return Either.right([...checked, ...args.slice(i)])
+    if (arg === "--") {
+      const rest = args.slice(i + 1)
+      if (given + rest.length > positionals) return tooMany(rest[positionals - given]!)
+      return Either.right([...checked, ...args.slice(i)])
+    }
     if (!arg.startsWith("-") || arg === "-") {
+      if (++given > positionals) return tooMany(arg)
       checked.push(arg)
       continue
     }

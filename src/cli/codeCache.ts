@@ -2,12 +2,14 @@
  * Loads the command line's bundle with V8's code cache. Parsing and compiling
  * the bundle is the largest part of cclink's start-up; V8 can instead reuse
  * the bytecode it produced on an earlier run. The cache lives in the user's
- * cache folder (0700), keyed by cclink and Node versions; V8 itself rejects a
- * cache made for other source or flags, and a missing, stale or unwritable
+ * cache folder (0700), keyed by cclink and Node versions and by the bundle
+ * file itself (size, modification time, inode): V8 rejects a cache made for
+ * other flags, but of the source it only compares the length, so a rebuilt
+ * bundle of the same length would run the old code. A missing or unwritable
  * cache only costs a normal start. A cache file is trusted as much as the
  * rest of the user's home: whoever can write it can already change the shell.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
 import { homedir } from "node:os"
 import { join } from "node:path"
@@ -23,13 +25,23 @@ const readOrUndefined = (path: string): Buffer | undefined => {
   }
 }
 
-/** Writes the cache atomically; any failure leaves things as they were. */
-const save = (path: string, data: Buffer) => {
+/**
+ * Writes the cache atomically, and removes the caches of earlier builds of
+ * the same version (`prefix`); any failure leaves things as they were.
+ */
+const save = (prefix: string, name: string, data: Buffer) => {
   try {
-    mkdirSync(cacheDir(), { recursive: true, mode: 0o700 })
+    const dir = cacheDir()
+    mkdirSync(dir, { recursive: true, mode: 0o700 })
+    const path = join(dir, name)
     const temp = `${path}.${process.pid}.tmp`
     writeFileSync(temp, data, { mode: 0o600 })
     renameSync(temp, path)
+    for (const other of readdirSync(dir)) {
+      if (other.startsWith(prefix) && other.endsWith(".cache") && other !== name) {
+        rmSync(join(dir, other), { force: true })
+      }
+    }
   } catch {
     // A read-only home or a full disk: start-up stays uncached.
   }
@@ -41,15 +53,17 @@ const save = (path: string, data: Buffer) => {
  * command compiled lazily too.
  */
 export const loadCached = <A>(file: string, version: string): A => {
-  const cacheFile = join(cacheDir(), `v8-${version}-node${process.version}.cache`)
-  const cachedData = process.env.CCLINK_NO_CODE_CACHE === "1" ? undefined : readOrUndefined(cacheFile)
+  const { ino, mtimeMs, size } = statSync(file)
+  const prefix = `v8-${version}-node${process.version}-`
+  const name = `${prefix}${size}-${Math.trunc(mtimeMs)}-${ino}.cache`
+  const cachedData = process.env.CCLINK_NO_CODE_CACHE === "1" ? undefined : readOrUndefined(join(cacheDir(), name))
   const source = readFileSync(file, "utf8")
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     ...(cachedData === undefined ? {} : { cachedData })
   })
   if (process.env.CCLINK_NO_CODE_CACHE !== "1" && (cachedData === undefined || script.cachedDataRejected === true)) {
-    process.once("exit", () => save(cacheFile, script.createCachedData()))
+    process.once("exit", () => save(prefix, name, script.createCachedData()))
   }
   const module = { exports: {} as A }
   script.runInThisContext()(module.exports, createRequire(file), module, file, join(file, ".."))

@@ -71,6 +71,8 @@ describe("help and version", () => {
     expect(notANumber).toMatchObject({ code: 1, stdout: "", stderr: "cclink: 'three' is not a integer\n" })
     const folder = await m.run(["whoami", "--passphrase-file", m.home])
     expect(folder.stderr).toBe(`cclink: Expected path '${m.home}' to be a regular file\n`)
+    const extra = await m.run(["list", "pk:" + "y".repeat(52), "extra"])
+    expect(extra.stderr).toBe("cclink: Unexpected argument \"extra\". See `cclink list --help`.\n")
     const noValue = await m.run(["--ttl"])
     expect(noValue.stderr).toBe("cclink: The option --ttl needs a value. See `cclink --help`.\n")
 
