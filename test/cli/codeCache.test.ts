@@ -16,8 +16,8 @@ const bundle = join(dir, "bundle.cjs")
 const cache = join(dir, "cache")
 const loader = new URL("../../src/cli/codeCache.ts", import.meta.url).href
 
-/** Loads the bundle in a new Node process through the code cache and returns what it exports as `value`. */
-const load = (): string =>
+/** Loads a bundle in a new Node process through the code cache and returns what it exports as `value`. */
+const load = (file = bundle): string =>
   execFileSync(
     process.execPath,
     [
@@ -26,7 +26,7 @@ const load = (): string =>
       "--input-type=module",
       "-e",
       `import { loadCached } from ${JSON.stringify(loader)}\n` +
-      `console.log(loadCached(${JSON.stringify(bundle)}, "0.0.0-test").value)`
+      `console.log(loadCached(${JSON.stringify(file)}, "0.0.0-test").value)`
     ],
     { env: { ...process.env, XDG_CACHE_HOME: cache, CCLINK_NO_CODE_CACHE: "" }, encoding: "utf8" }
   ).trim()
@@ -50,5 +50,14 @@ describe("the code cache", () => {
     const after = readdirSync(join(cache, "cclink"))
     expect(after).toHaveLength(1)
     expect(after).not.toEqual(caches)
+  })
+
+  it("keeps one cache per install: two copies of one version do not evict each other", () => {
+    const other = join(dir, "other.cjs")
+    writeFileSync(other, "module.exports = { value: \"other install\" }\n")
+    const before = readdirSync(join(cache, "cclink"))
+    expect(load(other)).toBe("other install")
+    expect(readdirSync(join(cache, "cclink"))).toEqual(expect.arrayContaining(before))
+    expect(readdirSync(join(cache, "cclink"))).toHaveLength(before.length + 1)
   })
 })
