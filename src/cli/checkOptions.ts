@@ -1,12 +1,11 @@
 /**
  * The words of a command line against the command's options, before
- * @effect/cli parses them. It reads an unknown `--flag` after a command as
- * the positional argument (`pickup --bogus`: "Invalid public key") or ignores
- * it (`whoami --jsn` prints text, not JSON), so a typo would go unnoticed; and
- * it reads the `--name=value` form of a repeated option (`--relay=URL`) as a
- * positional argument too; and it ignores a word too many. Each command's
- * usage names every option it has, whether a value follows it, and how many
- * arguments the command takes.
+ * @effect/cli parses them. Left to itself, @effect/cli reads an unknown
+ * `--flag` after a command as the positional argument (`pickup --bogus`:
+ * "Invalid public key") or ignores it (`whoami --jsn` prints text, not JSON);
+ * reads `--relay=URL`, the `=` form of a repeated option, as a positional
+ * argument too; and ignores a word too many. Each command's usage names every
+ * option it has, whether a value follows it, and how many arguments it takes.
  */
 import { AutoCorrect, CliConfig, CommandDescriptor } from "@effect/cli"
 import type { Usage } from "@effect/cli/Usage"
