@@ -52,6 +52,9 @@ const root = Command.make("cclink", publish.options, lazy(() => import("./handle
 
 const cli = Command.run(root, { name: "cclink", version: VERSION })
 
+/** Each subcommand by name, for the checks made before parsing. */
+export const subcommands = Command.getSubcommands(root)
+
 /** What @effect/cli needs: files, paths, the terminal. Each handler brings its own services (./layers.ts). */
 const Platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
@@ -80,7 +83,7 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     report(inline.value.message)
     return Promise.resolve(ExitCode.Secret)
   }
-  const args = checkOptions(Command.getSubcommands(root), withOptionalValues(argv.slice(2)))
+  const args = checkOptions(subcommands, withOptionalValues(argv.slice(2)))
   if (Either.isLeft(args)) {
     report(args.left)
     return Promise.resolve(ExitCode.Error)
