@@ -4,6 +4,7 @@
  * are in basics.test.ts; these pin the rules one by one.
  */
 import { Either } from "effect"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { checkOptions } from "../../src/cli/checkOptions.js"
 import { subcommands } from "../../src/cli/main.js"
@@ -71,5 +72,30 @@ describe("checkOptions", () => {
     expect(accepted("list", "--help")).toEqual(["list", "--help"])
     expect(accepted("pickup", "--log-level", "info", "--help")).toEqual(["pickup", "--log-level", "info", "--help"])
     expect(accepted("--completions", "bash")).toEqual(["--completions", "bash"])
+  })
+
+  it("never throws, and only ever splits --name=value: the words keep their order", () => {
+    const word = fc.oneof(
+      fc.constantFrom("pickup", "publish", "whoami", "list", "--json", "--relay", "--timeout", "-", "--", "-y", "--x"),
+      fc.constantFrom("--relay=http://a", "--ttl=1h", "--wait=5m", "pk:x", "5s"),
+      fc.string({ maxLength: 6 })
+    )
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), (args) => {
+        const result = check(...args)
+        if (Either.isLeft(result)) {
+          expect(result.left).toMatch(/^(Unknown option|Unexpected argument|The option)/)
+          return
+        }
+        // Joined with a separator, the output is the input with some "=" turned into separators.
+        const before = args.join("\u0000")
+        const after = result.right.join("\u0000")
+        expect(after).toHaveLength(before.length)
+        for (let i = 0; i < before.length; i++) {
+          if (after[i] !== before[i]) expect([before[i], after[i]]).toEqual(["=", "\u0000"])
+        }
+      }),
+      { numRuns: 2000 }
+    )
   })
 })
