@@ -8,8 +8,8 @@
  * compares the length, so a rebuilt bundle of the same length would run the
  * old code. A rebuild replaces its install's cache; two installs of one
  * version keep one each. A missing or unwritable cache only costs a normal
- * start. A cache file is trusted as much as the
- * rest of the user's home: whoever can write it can already change the shell.
+ * start. A cache file is trusted as much as the rest of the user's home:
+ * whoever can write it can already change the shell.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { createRequire } from "node:module"
