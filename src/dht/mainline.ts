@@ -19,7 +19,7 @@ import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./
 import { guardSocket } from "./krpcGuard.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
-import { fromBytes, MAX_VALUE_BYTES, sign } from "./signedPacket.js"
+import { fromBytes, packetValue, sign } from "./signedPacket.js"
 
 /** Spec section 8: backoff from 2 s doubling up to 8 s, retrying for 30 s in all. */
 export const retrySchedule = Schedule.exponential("2 seconds").pipe(
@@ -131,14 +131,7 @@ export const make = Effect.gen(function*() {
     }).pipe(withDeadline(what))
 
   const publish = Effect.fn("Mainline.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
-    const v = encodeDnsMessage(keypair.publicKey, record)
-    if (v.length > MAX_VALUE_BYTES) {
-      return yield* new InvalidInput({
-        reason:
-          `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
-      })
-    }
-    return yield* put("Publishing", keypair, v, options)
+    return yield* put("Publishing", keypair, yield* packetValue(keypair.publicKey, record), options)
   })
 
   const revoke = Effect.fn("Mainline.revoke")(function*(keypair: Keypair, options?: DhtOptions) {

@@ -13,7 +13,7 @@ import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, MAX_VALUE_BYTES, sign, type SignedPacket, toBytes } from "./signedPacket.js"
+import { fromBytes, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** z32 key -> relay form `sig || seq || v` of the newest packet. */
 type Packets = HashMap.HashMap<string, Uint8Array>
@@ -51,13 +51,7 @@ export const make = (store: Store): Dht["Type"] => {
     })
 
   const publish = Effect.fn("DhtMemory.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
-    const v = encodeDnsMessage(keypair.publicKey, record)
-    if (v.length > MAX_VALUE_BYTES) {
-      return yield* new InvalidInput({
-        reason:
-          `The handoff packet is ${v.length} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
-      })
-    }
+    const v = yield* packetValue(keypair.publicKey, record)
     yield* progress(options, 0)
     return yield* put(keypair, v)
   })

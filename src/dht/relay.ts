@@ -14,12 +14,13 @@ import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
+import { PACKET_LIMIT } from "../domain/packetBudget.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, MAX_VALUE_BYTES, sign, type SignedPacket, toBytes } from "./signedPacket.js"
+import { fromBytes, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** The largest relay form; a relay cannot make us buffer more than this. */
-const MAX_PAYLOAD_BYTES = 64 + 8 + MAX_VALUE_BYTES
+const MAX_PAYLOAD_BYTES = 64 + 8 + PACKET_LIMIT
 
 /** Spec section 8: backoff from 2 s doubling up to 8 s; the operation's deadline stops it. */
 const backoff = Schedule.exponential("2 seconds").pipe(Schedule.union(Schedule.spaced("8 seconds")))
@@ -249,13 +250,7 @@ export const make = Effect.gen(function*() {
     })
 
   const publish = Effect.fn("RelayDht.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
-    const v = encodeDnsMessage(keypair.publicKey, record)
-    if (v.length > MAX_VALUE_BYTES) {
-      return yield* new InvalidInput({
-        reason: `The handoff packet is ${v.length} bytes; relays store at most ${MAX_VALUE_BYTES}. Shorten the record.`
-      })
-    }
-    return yield* put(keypair, v, options)
+    return yield* put(keypair, yield* packetValue(keypair.publicKey, record, "relays store"), options)
   })
 
   const revoke = Effect.fn("RelayDht.revoke")(function*(keypair: Keypair, options?: DhtOptions) {

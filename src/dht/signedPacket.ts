@@ -2,17 +2,17 @@
  * The PKARR signed packet: a BEP 44 mutable item whose value `v` is a DNS
  * message, signed by the key it is stored under (spec section 7).
  *
- * Written on @noble/curves rather than pkarr's `SignedPacket`: the bytes are
- * the same (tests check both directions against pkarr), and cclink keeps one
- * Ed25519 implementation with no native addon in its bundle.
+ * Written on cclink's own Ed25519 (domain/ed25519.ts, Node's native one)
+ * rather than pkarr's `SignedPacket`: the bytes are the same (tests check
+ * both directions against pkarr), and pkarr's needs a native sodium addon the
+ * bundled command line cannot carry.
  */
 import { Either } from "effect"
+import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { verify as verifySignature } from "../domain/ed25519.js"
 import { InvalidInput, SignatureInvalid } from "../domain/errors.js"
 import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
-
-/** BEP 44 caps `v` at 1000 bytes; storing nodes refuse anything larger. */
-export const MAX_VALUE_BYTES = 1000
+import { PACKET_LIMIT } from "../domain/packetBudget.js"
 
 const SIGNATURE_BYTES = 64
 const HEADER_BYTES = SIGNATURE_BYTES + 8
@@ -35,16 +35,29 @@ export const signable = (seq: number, v: Uint8Array): Uint8Array => {
   return message
 }
 
-const oversize = (size: number) =>
+/** Who refuses an oversize value, for the message. */
+type Store = "the DHT stores" | "relays store"
+
+const oversize = (size: number, store: Store = "the DHT stores") =>
   new InvalidInput({
-    reason: `The DNS packet is ${size} bytes; the DHT stores at most ${MAX_VALUE_BYTES}. Shorten the record.`
+    reason: `The handoff packet is ${size} bytes; ${store} at most ${PACKET_LIMIT}. Shorten the record.`
   })
+
+/** The value `v` that publishes `record`: its DNS message, refused before anyone is asked when over the cap. */
+export const packetValue = (
+  publicKey: PublicKey,
+  record: string,
+  store?: Store
+): Either.Either<Uint8Array, InvalidInput> => {
+  const v = encodeDnsMessage(publicKey, record)
+  return v.length > PACKET_LIMIT ? Either.left(oversize(v.length, store)) : Either.right(v)
+}
 
 // seq travels as a bencoded integer and as a u64: only non-negative safe integers survive both in JavaScript.
 const isSeq = (seq: number) => Number.isSafeInteger(seq) && seq >= 0
 
 export const sign = (keypair: Keypair, seq: number, v: Uint8Array): Either.Either<SignedPacket, InvalidInput> => {
-  if (v.length > MAX_VALUE_BYTES) return Either.left(oversize(v.length))
+  if (v.length > PACKET_LIMIT) return Either.left(oversize(v.length))
   if (!isSeq(seq)) return Either.left(new InvalidInput({ reason: `Invalid sequence number ${seq}.` }))
   return Either.right({ publicKey: keypair.publicKey, seq, v, sig: keypair.sign(signable(seq, v)) })
 }
@@ -58,7 +71,7 @@ export const verify = (
   publicKey: PublicKey,
   item: { readonly k: Uint8Array; readonly seq: number; readonly v: Uint8Array; readonly sig: Uint8Array }
 ): Either.Either<SignedPacket, SignatureInvalid | InvalidInput> => {
-  if (item.v.length > MAX_VALUE_BYTES) return Either.left(oversize(item.v.length))
+  if (item.v.length > PACKET_LIMIT) return Either.left(oversize(item.v.length))
   if (!isSeq(item.seq)) return Either.left(new InvalidInput({ reason: `Invalid sequence number ${item.seq}.` }))
   if (
     !equals(item.k, publicKey) ||

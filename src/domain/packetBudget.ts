@@ -11,6 +11,7 @@ import { InvalidInput } from "./errors.js"
 import type { PublicKey } from "./keys.js"
 import { encodeRecord, type HandoffRecord } from "./record.js"
 
+/** BEP 44's cap on a value; storing nodes refuse anything larger. */
 export const PACKET_LIMIT = 1000
 
 /** The encoded DNS message size when it fits. */
