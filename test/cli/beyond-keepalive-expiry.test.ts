@@ -4,23 +4,13 @@
  * own that runs beside the others. test/services/Keepalive.test.ts covers
  * the same ending on the TestClock with a 24-hour handoff.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { launch } from "./support/beyond-process.js"
-import { makePair, makeRoot, type Root } from "./support/machines.js"
-import { type LocalDht, startDht } from "./support/network.js"
+import { makePair, useRoot } from "./support/machines.js"
+import { useDht } from "./support/network.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(30)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(30)
 
 describe("publish --keepalive until expiry", () => {
   it(

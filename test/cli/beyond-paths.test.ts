@@ -21,26 +21,16 @@ import {
   writeFileSync
 } from "node:fs"
 import { basename, dirname, join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { resumeWithRealClaude } from "../support/claude.js"
 import { errorText, jsonOf } from "./support/cli.js"
-import { type Machine, makeKey, makeMachine, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht } from "./support/network.js"
+import { type Machine, makeKey, makeMachine, standInLines, useRoot } from "./support/machines.js"
+import { useDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(30)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(30)
 
 interface Apart {
   readonly a: Machine

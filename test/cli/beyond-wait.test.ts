@@ -6,25 +6,15 @@
  */
 import { randomUUID } from "node:crypto"
 import { setTimeout as sleep } from "node:timers/promises"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { launch } from "./support/beyond-process.js"
 import { errorText } from "./support/cli.js"
-import { makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht } from "./support/network.js"
+import { makePair, standInLines, useRoot } from "./support/machines.js"
+import { useDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(40)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(40)
 
 /** Long enough for B's first lookups to be over: what A publishes after this was published during the wait. */
 const LOOKUPS_DONE_MS = 4000

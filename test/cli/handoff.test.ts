@@ -5,24 +5,14 @@
  * the confirmation on a real terminal.
  */
 import { hostname } from "node:os"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { jsonOf } from "./support/cli.js"
-import { makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht } from "./support/network.js"
+import { makePair, standInLines, useRoot } from "./support/machines.js"
+import { useDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(40)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(40)
 
 const DAY = 86400
 

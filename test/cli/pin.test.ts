@@ -6,24 +6,14 @@
  */
 import { chmodSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { errorText, jsonOf, registerSecret } from "./support/cli.js"
-import { makeMachine, makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht, udpSink } from "./support/network.js"
+import { makeMachine, makePair, standInLines, useRoot } from "./support/machines.js"
+import { udpSink, useDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(40)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(40)
 
 const PIN = registerSecret("tangerine-7391")
 const DECRYPTION_FAILED = "Decryption failed: wrong key, wrong PIN, or damaged data."

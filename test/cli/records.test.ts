@@ -6,27 +6,17 @@
  */
 import { Effect, Encoding } from "effect"
 import { hostname } from "node:os"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { sealToSelf } from "../../src/crypto/blob.js"
 import { encodePayload } from "../../src/domain/payload.js"
 import { encodeRecord, type HandoffRecord, signableJson } from "../../src/domain/record.js"
 import { signRecord } from "../../src/domain/signature.js"
 import { errorText, jsonOf } from "./support/cli.js"
-import { type Key, makeKey, makePair, makeRoot, type Root } from "./support/machines.js"
-import { type LocalDht, publishRaw, startDht } from "./support/network.js"
+import { type Key, makeKey, makePair, useRoot } from "./support/machines.js"
+import { publishRaw, useDht } from "./support/network.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(40)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(40)
 
 const now = () => Math.floor(Date.now() / 1000)
 

@@ -4,23 +4,13 @@
  * are told who published, when, and to whom it is sealed, with exit 4.
  */
 import { randomUUID } from "node:crypto"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { errorText, jsonOf } from "./support/cli.js"
-import { makeKey, makeMachine, makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht, udpSink } from "./support/network.js"
+import { makeKey, makeMachine, makePair, standInLines, useRoot } from "./support/machines.js"
+import { udpSink, useDht } from "./support/network.js"
 
-let root: Root
-let dht: LocalDht
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(40)
-})
-
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+const root = useRoot()
+const dht = useDht(40)
 
 /** Machine A (the publisher), a colleague holding the session file, and a stranger. */
 const makeTrio = () => {

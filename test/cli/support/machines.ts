@@ -10,6 +10,7 @@ import { randomBytes, randomUUID } from "node:crypto"
 import { chmodSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
+import { afterAll } from "vitest"
 import { toDisplay, toZ32 } from "../../../src/domain/keyDisplay.js"
 import { Keypair } from "../../../src/domain/keys.js"
 import { encodeProjectDir } from "../../../src/domain/projectDir.js"
@@ -40,6 +41,13 @@ export const makeRoot = (): Root => {
   mkdirSync(bin)
   writeFileSync(join(bin, "claude"), STAND_IN, { mode: 0o755 })
   return { dir, bin, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}
+
+/** A root for the homes of one file's tests, removed after them. */
+export const useRoot = (): Root => {
+  const root = makeRoot()
+  afterAll(root.cleanup)
+  return root
 }
 
 /** A key as the tests know it: the seed is registered as a secret no output may show. */

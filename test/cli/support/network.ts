@@ -6,6 +6,7 @@
  */
 import { Duration, Effect, Exit, Layer, Scope } from "effect"
 import { createSocket } from "node:dgram"
+import { afterAll, beforeAll } from "vitest"
 import * as Mainline from "../../../src/dht/mainline.js"
 import * as Testnet from "../../../src/dht/testnet.js"
 import type { Keypair } from "../../../src/domain/keys.js"
@@ -21,6 +22,21 @@ export const startDht = async (size: number): Promise<LocalDht> => {
   const scope = Effect.runSync(Scope.make())
   const net = await Effect.runPromise(Scope.extend(Testnet.make(size), scope))
   return { bootstrap: net.bootstrap, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+}
+
+/** A testnet of `size` nodes for the tests of one file: started before them (in `beforeAll`), stopped after. */
+export const useDht = (size: number): Pick<LocalDht, "bootstrap"> => {
+  let started: LocalDht | undefined
+  beforeAll(async () => {
+    started = await startDht(size)
+  })
+  afterAll(() => started?.close())
+  return {
+    get bootstrap() {
+      if (started === undefined) throw new Error("The local DHT starts in beforeAll, before the tests.")
+      return started.bootstrap
+    }
+  }
 }
 
 const client = (bootstrap: ReadonlyArray<string>) =>
