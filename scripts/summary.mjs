@@ -10,9 +10,14 @@ for (const path of process.argv.slice(2)) {
   try {
     const report = JSON.parse(readFileSync(path, "utf8"))
     passed += report.numPassedTests
-    failed += report.numFailedTests
-    // A suite that fails to load has no tests but is a failure all the same.
-    failed += report.testResults.filter((r) => r.status === "failed" && r.assertionResults.length === 0).length
+    // A file that failed without a failed test (it did not load, a beforeAll or afterAll hook threw: vitest
+    // then reports its tests as skipped or passed) is a failure all the same.
+    const failedFiles = report.testResults.filter(
+      (r) => r.status === "failed" && !r.assertionResults.some((a) => a.status === "failed")
+    ).length
+    const counted = report.numFailedTests + failedFiles
+    // An unhandled error fails the run without belonging to any test or file.
+    failed += counted > 0 || report.success !== false ? counted : 1
   } catch {
     console.error(`no readable test report at ${path}`)
     failed += 1
