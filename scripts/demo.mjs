@@ -44,8 +44,10 @@ const cclink = (machine, home, cwd, args, env) => {
     stdio: ["ignore", fd, fd]
   })
   closeSync(fd)
-  for (const line of readFileSync(log, "utf8").trimEnd().split("\n")) say(`  ${line}`)
+  const output = readFileSync(log, "utf8")
+  for (const line of output.trimEnd().split("\n")) say(`  ${line}`)
   if (result.status !== 0) throw new Error(`cclink ${args.join(" ")} exited with ${result.status}`)
+  return output
 }
 
 /** `cclink testnet` in the background; resolves with its bootstrap list once it is up. */
@@ -103,10 +105,14 @@ const main = async () => {
     renameSync(machineA, `${machineA}.elsewhere`)
     say(`\n(machine B keeps the project at ${join(machineB, "myproject")}, not at A's path)`)
     try {
-      cclink("machine B", machineB, join(machineB, "myproject"), ["pickup", "-y"], {
+      const picked = cclink("machine B", machineB, join(machineB, "myproject"), ["pickup", "-y"], {
         ...env,
         PATH: `${join(machineB, "bin")}:${process.env.PATH}`
       })
+      // The stand-in claude exits 0 whatever it was given: the demo passes only if B resumed this session there.
+      for (const expected of [`started with: --resume ${sessionId}`, `in directory: ${join(machineB, "myproject")}`]) {
+        if (!picked.includes(expected)) throw new Error(`machine B's claude was not ${expected}`)
+      }
     } finally {
       renameSync(`${machineA}.elsewhere`, machineA)
     }

@@ -25,7 +25,7 @@ const throughParser = async (m: Machine, args: ReadonlyArray<string>, env: Env =
   const script = `require(${JSON.stringify(bundle)}).main(["node", "cclink", ...${JSON.stringify(args)}])` +
     ".then((code) => { process.exitCode = code })"
   const result = spawnSync(process.execPath, ["-e", script], {
-    env: { ...process.env, ...m.env, NO_COLOR: "1", ...env },
+    env: { ...m.env, NO_COLOR: "1", ...env },
     encoding: "utf8"
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }

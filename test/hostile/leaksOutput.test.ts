@@ -275,8 +275,10 @@ describe("secrets in output", () => {
     // Control: a PIN typed on the command line is refused, but shows in `ps` while the process starts.
     const inline = await watch(a, ["publish", sessionId, "--pin", WRONG_PIN], {}, project)
     figures.processListing = { ...watched, "control: PIN typed inline (refused)": inline }
-    for (const [name, { exitCode, samples, shown }] of Object.entries(watched)) {
+    for (const [name, { exitCode, inEnviron, samples, shown }] of Object.entries(watched)) {
       expect({ name, exitCode, shown }).toEqual({ name, exitCode: 0, shown: 0 })
+      // /proc/<pid>/environ holds a secret exactly when it came from the environment (docs/security.md).
+      expect(inEnviron, name).toBe(name.includes("CCLINK_"))
       // It was watched while it ran, not only after.
       expect(samples, name).toBeGreaterThan(0)
     }
