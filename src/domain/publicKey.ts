@@ -17,11 +17,12 @@ export const parsePublicKey = (input: string): Either.Either<PublicKey, InvalidI
   const text = input.trim()
   const bare = text.startsWith("pk:") ? text.slice(3) : text
   if (!Z32_KEY.test(bare)) {
+    // A secret key pasted by mistake must not reach the terminal or a log: a long run of hex is never quoted.
+    const shown = /[0-9a-f]{32}/i.test(text) ? "" : ` "${truncate(text)}"`
+    const hint = shown === "" ? " That looks like a secret key (hex digits): never pass it on the command line." : ""
     return Either.left(
       new InvalidInput({
-        reason: `Invalid public key "${
-          truncate(text)
-        }": expected 52 z-base-32 characters, optionally prefixed with "pk:".`
+        reason: `Invalid public key${shown}: expected 52 z-base-32 characters, optionally prefixed with "pk:".${hint}`
       })
     )
   }
