@@ -29,10 +29,11 @@ const validated = (bootstrap: ReadonlyArray<string>) =>
     )
   )
 
-const relayUrl = (url: string) =>
-  URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)
-    ? Effect.succeed(url)
-    : Effect.fail(new InvalidInput({ reason: `Invalid relay "${url}": expected an http:// or https:// URL.` }))
+/** The relay layer's own check, made before the key is opened. */
+const validRelays = (relays: ReadonlyArray<string>) =>
+  relays.length === 0
+    ? Effect.succeed(relays)
+    : Effect.promise(() => import("../dht/relay.js")).pipe(Effect.flatMap(({ parseRelays }) => parseRelays(relays)))
 
 /** Options first, then `CCLINK_BOOTSTRAP`, `CCLINK_RELAYS`, `CCLINK_STATE_DIR`. */
 export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, InvalidInput> =>
@@ -53,10 +54,14 @@ export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, In
             ? Effect.succeed(Duration.seconds(seconds))
             : Effect.fail(new InvalidInput({ reason: "--timeout must be more than 0 seconds." }))
       })
-    const stateDir = Option.getOrElse(yield* env("CCLINK_STATE_DIR"), () => defaultStateDir())
+    // Set but empty counts as unset: an empty folder name would put the routing cache in the current directory.
+    const stateDir = Option.getOrElse(
+      Option.filter(yield* env("CCLINK_STATE_DIR"), (dir) => dir !== ""),
+      defaultStateDir
+    )
     return {
       bootstrap: yield* validated(bootstrap),
-      relays: yield* Effect.forEach(relays, relayUrl),
+      relays: yield* validRelays(relays),
       useDht: !options.noDht,
       timeout,
       stateDir
@@ -64,7 +69,7 @@ export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, In
   })
 
 /** `$XDG_STATE_HOME/cclink`, or `~/.local/state/cclink`. */
-const defaultStateDir = () => join(process.env.XDG_STATE_HOME ?? join(homedir(), ".local", "state"), "cclink")
+const defaultStateDir = () => join(process.env.XDG_STATE_HOME || join(homedir(), ".local", "state"), "cclink")
 
 /** `Handoffs` (and the `Dht` under it) over the transport that `config` describes. */
 export const handoffsLayer = (config: DhtSettings) =>

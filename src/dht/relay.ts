@@ -172,7 +172,7 @@ const isStored = (result: Result<Outcome>) => Either.isRight(result) && result.r
  * is refused: a query or fragment would break the `/<z32>` path, and
  * credentials would be printed in every error naming the relay.
  */
-const parseRelays = (relays: ReadonlyArray<string>): Either.Either<ReadonlyArray<string>, InvalidInput> =>
+export const parseRelays = (relays: ReadonlyArray<string>): Either.Either<ReadonlyArray<string>, InvalidInput> =>
   Either.all(relays.map((relay, index) => {
     const text = relay.trim().replace(/\/+$/, "")
     const url = URL.canParse(text) ? new URL(text) : undefined

@@ -96,7 +96,12 @@ describe("relays alone (--no-dht)", () => {
     }
     const malformed = await a.run(["--relay", "ftp://relay.example", "--no-dht"], { cwd: project })
     expect(malformed.code).toBe(1)
-    expect(errorText(malformed)).toBe(`Invalid relay "ftp://relay.example": expected an http:// or https:// URL.`)
+    expect(errorText(malformed)).toBe("Relay URL #1 is not valid: expected http(s)://host[:port][/path].")
+    // A URL with credentials is refused too, without printing them (the relay layer would refuse it later).
+    const withCredentials = await a.run(["--relay", "https://user:s3cret@relay.example", "--no-dht"], { cwd: project })
+    expect(withCredentials.code).toBe(1)
+    expect(errorText(withCredentials)).toBe("Relay URL #1 is not valid: expected http(s)://host[:port][/path].")
+    expect(withCredentials.stderr).not.toContain("s3cret")
   })
 })
 

@@ -4,7 +4,9 @@
  * starts the stand-in `claude`. Also burn, list, revoke, the JSON forms, and
  * the confirmation on a real terminal.
  */
+import { existsSync, mkdirSync, readdirSync } from "node:fs"
 import { hostname } from "node:os"
+import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { jsonOf } from "./support/cli.js"
 import { makePair, standInLines, useRoot } from "./support/machines.js"
@@ -73,6 +75,17 @@ describe("self handoff", () => {
     const text = await b.run(["pickup", "--no-launch"])
     expect(text.code).toBe(0)
     expect(text.stdout.trim()).toBe(`cd ${project} && claude --resume ${sessionId}`)
+  })
+
+  it("keeps its routing cache under ~/.local/state when CCLINK_STATE_DIR and XDG_STATE_HOME are set but empty", async () => {
+    const { project, a, b } = makePair(root, dht.bootstrap)
+    expect((await a.run([], { cwd: project })).code).toBe(0)
+    const cwd = join(b.home, "work")
+    mkdirSync(cwd)
+    const picked = await b.run(["pickup", "--no-launch"], { cwd, env: { CCLINK_STATE_DIR: "", XDG_STATE_HOME: "" } })
+    expect(picked.code).toBe(0)
+    expect(readdirSync(cwd)).toEqual([])
+    expect(existsSync(join(b.home, ".local", "state", "cclink", "routing-table.json"))).toBe(true)
   })
 
   it("a session file missing on B: exit 5 with the ways to sync it, and claude is not started", async () => {
