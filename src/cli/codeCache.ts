@@ -44,8 +44,12 @@ const save = (prefix: string, name: string, data: Buffer) => {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     const path = join(dir, name)
     const temp = `${path}.${process.pid}.tmp`
-    writeFileSync(temp, data, { mode: 0o600 })
-    renameSync(temp, path)
+    try {
+      writeFileSync(temp, data, { mode: 0o600 })
+      renameSync(temp, path)
+    } finally {
+      rmSync(temp, { force: true })
+    }
     for (const other of readdirSync(dir)) {
       if (other.startsWith(prefix) && other.endsWith(".cache") && other !== name) {
         rmSync(join(dir, other), { force: true })

@@ -7,7 +7,7 @@ import { Command, ValidationError } from "@effect/cli"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Console, Effect, Either, Layer, Option } from "effect"
+import { Console, Effect, Either, HashMap, Layer, Option } from "effect"
 import { withOptionalValues } from "./argv.js"
 import { checkOptions } from "./checkOptions.js"
 import * as doctor from "./commands/doctor.js"
@@ -58,8 +58,8 @@ export const subcommands = Command.getSubcommands(root)
 /** What @effect/cli needs: files, paths, the terminal. Each handler brings its own services (./layers.ts). */
 const Platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer)
 
-/** Subcommands whose help the build renders ahead of time (`""` is the root). */
-export const HELP_PATHS = ["", "publish", "pickup", "init", "whoami", "list", "revoke", "testnet", "doctor"] as const
+/** The root (`""`) and every subcommand: the build renders their help ahead of time. */
+export const HELP_PATHS: ReadonlyArray<string> = ["", ...[...HashMap.keys(subcommands)].sort()]
 
 /**
  * @effect/cli's own help for `cclink <path> --help`, with its ANSI styles, as

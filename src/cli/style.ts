@@ -11,12 +11,7 @@ const style = (open: number, close: number) => (stream: NodeJS.WriteStream) => (
 export const bold = style(1, 22)
 export const dim = style(2, 22)
 export const green = style(32, 39)
-export const yellow = style(33, 39)
 export const red = style(31, 39)
-export const cyan = style(36, 39)
-
-/** True when a person is watching stderr: spinners and prompts make sense. */
-export const isInteractive = (): boolean => process.stderr.isTTY === true && process.stdin.isTTY === true
 
 // eslint-disable-next-line no-control-regex -- ESC starts every ANSI style sequence
 const ANSI = /\u001b\[[0-9;]*m/g

@@ -59,7 +59,8 @@ export const sealSeed = (
 /**
  * Opens an envelope with the costs its header names, refusing costs outside
  * `withinBounds` before deriving anything, so a damaged or hostile header
- * cannot make cclink allocate gigabytes or spin for minutes. Returns the
+ * cannot make cclink allocate more than 1 GiB; the work stays bounded too,
+ * though not small (at worst 64 passes over 1 GiB, about a minute). Returns the
  * 32-byte seed, which the caller owns and should wipe.
  */
 export const openSeed = (

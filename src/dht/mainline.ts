@@ -7,7 +7,7 @@
  * with backoff while the network is unreachable. See docs/transport.md.
  */
 import DHT from "bittorrent-dht"
-import { Clock, Duration, Effect, Either, Layer, Option, Runtime, Schedule, Scope } from "effect"
+import { Duration, Effect, Either, Layer, Option, Runtime, Schedule, Scope } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { verify } from "../domain/ed25519.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
@@ -19,7 +19,7 @@ import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./
 import { guardSocket } from "./krpcGuard.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
-import { fromBytes, packetValue, sign } from "./signedPacket.js"
+import { fromBytes, nextSeq, packetValue, sign } from "./signedPacket.js"
 
 /** Spec section 8: backoff from 2 s doubling up to 8 s, retrying for 30 s in all. */
 export const retrySchedule = Schedule.exponential("2 seconds").pipe(
@@ -78,8 +78,6 @@ const forgetNodes = (node: DHT) => {
   for (const contact of node.nodes.toArray()) if (contact.id !== undefined) node.nodes.remove(contact.id)
 }
 
-const nowMicros = Clock.currentTimeNanos.pipe(Effect.map((nanos) => Number(nanos / 1000n)))
-
 export const make = Effect.gen(function*() {
   const config = yield* DhtConfig
   const bootstrap = yield* Either.all(
@@ -117,7 +115,7 @@ export const make = Effect.gen(function*() {
       const found = yield* find(keypair.publicKey, options)
       const newestSeq = Option.map(found.newest, (packet) => packet.seq)
       // A clock behind the network's newest packet must not lose the publish.
-      const seq = Math.max(yield* nowMicros, Option.getOrElse(newestSeq, () => -1) + 1)
+      const seq = yield* nextSeq(newestSeq)
       const packet = yield* sign(keypair, seq, v)
       const result = yield* store(yield* node, found.closest, packet, newestSeq)
       if (result.stored === 0) {

@@ -6,20 +6,18 @@
  * stored bytes are verified on every read, so a test that tampers with the
  * map sees what a tampered network answer would give.
  */
-import { Clock, Effect, Either, HashMap, Layer, Option, Ref } from "effect"
+import { Effect, Either, HashMap, Layer, Option, Ref } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { InvalidInput } from "../domain/errors.js"
 import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
+import { fromBytes, nowMicros, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** z32 key -> relay form `sig || seq || v` of the newest packet. */
 type Packets = HashMap.HashMap<string, Uint8Array>
 export type Store = Ref.Ref<Packets>
-
-const nowMicros = Clock.currentTimeNanos.pipe(Effect.map((nanos) => Number(nanos / 1000n)))
 
 /** The stored packet when it still verifies; anything else is as good as nothing. */
 const storedPacket = (map: Packets, publicKey: PublicKey): Option.Option<SignedPacket> =>

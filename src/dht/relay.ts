@@ -17,7 +17,7 @@ import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { PACKET_LIMIT } from "../domain/packetBudget.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
+import { fromBytes, nextSeq, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** The largest relay form; a relay cannot make us buffer more than this. */
 const MAX_PAYLOAD_BYTES = 64 + 8 + PACKET_LIMIT
@@ -185,8 +185,6 @@ export const parseRelays = (relays: ReadonlyArray<string>): Either.Either<Readon
       )
   }))
 
-const nowMicros = Clock.currentTimeNanos.pipe(Effect.map((nanos) => Number(nanos / 1000n)))
-
 export const make = Effect.gen(function*() {
   const config = yield* DhtConfig
   const relays = yield* parseRelays(config.relays)
@@ -242,7 +240,7 @@ export const make = Effect.gen(function*() {
       }
       const newestSeq = Option.map(newestOf(answers), (packet) => packet.seq)
       // A clock behind the relays' newest packet must not lose the publish.
-      const seq = Math.max(yield* nowMicros, Option.getOrElse(newestSeq, () => -1) + 1)
+      const seq = yield* nextSeq(newestSeq)
       const packet = yield* sign(keypair, seq, v)
       const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
       const casOf = (index: number) => Option.map(packetOf(answers[index]), (served) => served.seq)

@@ -7,7 +7,7 @@
  * both directions against pkarr), and pkarr's needs a native sodium addon the
  * bundled command line cannot carry.
  */
-import { Either } from "effect"
+import { Clock, Effect, Either, Option } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { verify as verifySignature } from "../domain/ed25519.js"
 import { InvalidInput, SignatureInvalid } from "../domain/errors.js"
@@ -25,6 +25,16 @@ export interface SignedPacket {
   readonly v: Uint8Array
   readonly sig: Uint8Array
 }
+
+/** A seq is a time in microseconds. */
+export const nowMicros: Effect.Effect<number> = Effect.map(Clock.currentTimeNanos, (nanos) => Number(nanos / 1000n))
+
+/**
+ * The seq of a new packet: the time in microseconds, or one more than the
+ * newest packet seen when a fast clock elsewhere got ahead, so it always wins.
+ */
+export const nextSeq = (newest: Option.Option<number>): Effect.Effect<number> =>
+  Effect.map(nowMicros, (now) => Math.max(now, Option.getOrElse(newest, () => -1) + 1))
 
 /** What BEP 44 signs: the bencoded dictionary `{seq, v}` without its `d`/`e`. */
 export const signable = (seq: number, v: Uint8Array): Uint8Array => {

@@ -10,6 +10,7 @@ import { constants as osConstants } from "node:os"
 import { delimiter, isAbsolute, join } from "node:path"
 import { NotFound } from "../domain/errors.js"
 import type { SessionId } from "../domain/sessionId.js"
+import { shellQuote } from "../domain/shellQuote.js"
 
 /** One `resume` as the test layer records it. */
 export interface ResumeCall {
@@ -40,10 +41,6 @@ const isExecutableFile = (file: string) =>
       .then((info) => info.isFile() ? access(file, fsConstants.X_OK).then(() => true) : false)
       .catch(() => false)
   )
-
-/** Quotes for a POSIX shell only when needed, so plain paths stay readable. */
-const shellQuote = (word: string): string =>
-  /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`
 
 /** The command `--no-launch` prints: run it on this machine to resume by hand. */
 export const resumeCommand = (id: SessionId, dir: string): string =>

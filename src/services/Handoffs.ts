@@ -5,9 +5,8 @@
  * so the order of checks (outer signature, inner signature, key, expiry, and
  * only then decryption) lives in one place.
  */
-import { Context, Effect, Either, Layer, type Redacted } from "effect"
+import { Context, Effect, Layer, type Redacted } from "effect"
 import { openWithKeypair, openWithPin, sealTo, sealToSelf, sealWithPin } from "../crypto/blob.js"
-import { formatDuration } from "../domain/duration.js"
 import {
   DecryptionFailed,
   type Expired,
@@ -16,13 +15,12 @@ import {
   type NotFound,
   type SignatureInvalid
 } from "../domain/errors.js"
-import { checkExpiry, nowSeconds } from "../domain/expiry.js"
+import { age, checkExpiry, nowSeconds } from "../domain/expiry.js"
 import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
 import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
 import type { PublishMode } from "../domain/modes.js"
 import { checkPacketBudget } from "../domain/packetBudget.js"
 import { decodePayload, encodePayload, type Payload } from "../domain/payload.js"
-import { parsePublicKey } from "../domain/publicKey.js"
 import { decodeRecord, encodeRecord, type HandoffRecord } from "../domain/record.js"
 import { signRecord, verifyRecord } from "../domain/signature.js"
 import { Dht, type DhtOptions, type PublishReport } from "./Dht.js"
@@ -164,13 +162,11 @@ const refuseForeign = (verified: Verified, keypair: Keypair): Effect.Effect<void
   Effect.gen(function*() {
     const { publisher, record } = verified
     const mine = equals(publisher, keypair.publicKey)
-    const published = `published ${formatDuration((yield* nowSeconds) - record.createdAt)} ago`
+    const published = `published ${yield* age(record)} ago`
     if (record.recipient !== undefined) {
       if (record.recipient === toZ32(keypair.publicKey)) return
-      const recipient = Either.match(parsePublicKey(record.recipient), {
-        onLeft: () => record.recipient!,
-        onRight: toDisplay
-      })
+      // decodeRecord admits only a canonical z32 key here.
+      const recipient = `pk:${record.recipient}`
       return yield* new DecryptionFailed({
         hint: mine
           ? `this handoff (${published}) is shared with ${recipient}; only that key can decrypt it.`

@@ -7,7 +7,7 @@
  * look). With nothing there at first, "newer" is judged by the publisher's
  * clock (`created_at`) with some slack for clocks that disagree.
  */
-import { Clock, Duration, Effect, Either, Option } from "effect"
+import { Duration, Effect, Either, Option } from "effect"
 import {
   type Expired,
   type InvalidInput,
@@ -15,7 +15,7 @@ import {
   NotFound,
   type SignatureInvalid
 } from "../domain/errors.js"
-import { checkExpiry } from "../domain/expiry.js"
+import { checkExpiry, nowSeconds } from "../domain/expiry.js"
 import { toDisplay } from "../domain/keyDisplay.js"
 import { type PublicKey } from "../domain/keys.js"
 import type { DhtOptions } from "./Dht.js"
@@ -34,7 +34,7 @@ export const waitForHandoff = (
   options?: DhtOptions
 ): Effect.Effect<Verified, NotFound | NetworkError | SignatureInvalid | InvalidInput | Expired> =>
   Effect.gen(function*() {
-    const start = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+    const start = yield* nowSeconds
     let baseline: number | undefined
     let first = true
 

@@ -12,13 +12,10 @@ import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import { basename, dirname, join } from "node:path"
 import { FileError, PermissionError } from "../domain/errors.js"
+import { shellQuote } from "../domain/shellQuote.js"
 import { type ReadOptions, readSecretFileSync } from "./secretFileRead.js"
 
 const { O_CREAT, O_DIRECTORY, O_EXCL, O_NOFOLLOW, O_RDONLY, O_WRONLY } = fs.constants
-
-/** The fix a PermissionError shows, with the path quoted for a POSIX shell when it needs it. */
-export const chmodFix = (path: string): string =>
-  `chmod 600 ${/^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replaceAll("'", `'\\''`)}'`}`
 
 /** Whether anything is at `path`, a dangling symbolic link included (a write would replace it). */
 export const exists = (path: string, what: string): Effect.Effect<boolean, FileError> =>
@@ -47,7 +44,7 @@ export const readSecretFile = (
           return new PermissionError({
             path,
             reason: `The ${options.what} is mode ${octal(refusal.mode)}, not ${options.modes.map(octal).join(" or ")}`,
-            fix: chmodFix(path)
+            fix: `chmod 600 ${shellQuote(path)}`
           })
         case "TooLarge":
           return tooLarge(path, options)

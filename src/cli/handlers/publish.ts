@@ -6,6 +6,7 @@ import { Console, Duration, Effect, Either, Layer, Option, Redacted, Schedule } 
 import { hostname } from "node:os"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
 import { InvalidInput, NetworkError } from "../../domain/errors.js"
+import { expiresAt } from "../../domain/expiry.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
 import { type PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
@@ -27,7 +28,6 @@ import { homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, green } from "../style.js"
 
-export const DEFAULT_TTL = 86400
 const MIN_TTL = 60
 const MAX_TTL = 30 * 86400
 
@@ -134,7 +134,7 @@ const report = (
     const publisher = toDisplay(publicKey)
     const selfPickup = mode.encryption._tag === "Self"
     const pickup = pickupCommand(publisher, selfPickup)
-    const expiresAt = published.record.createdAt + ttl
+    const expires = expiresAt(published.record)
     if (o.json) {
       return yield* Console.log(JSON.stringify({
         sessionId: session.sessionId,
@@ -145,7 +145,7 @@ const report = (
         burn: mode.burn,
         pin: pinned,
         createdAt: published.record.createdAt,
-        expiresAt,
+        expiresAt: expires,
         seq: published.report.seq,
         storedOn: published.report.storedOn,
         pickup
@@ -157,7 +157,7 @@ const report = (
       green(out)("Published!") + ` (stored on ${published.report.storedOn} of ${published.report.contacted} nodes)`,
       share === undefined ? "  Run on another machine:" : `  Shared with ${toDisplay(share)}. They run:`,
       `  ${bold(out)(pickup)}`,
-      `  Expires in ${formatDuration(ttl)} (${localTime(expiresAt)}).`
+      `  Expires in ${formatDuration(ttl)} (${localTime(expires)}).`
     ]
     if (mode.burn) lines.push("  Burn after reading: the first pickup removes it.")
     if (pinned) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
@@ -187,7 +187,7 @@ const keepPublished = (
   json: boolean
 ) =>
   Effect.gen(function*() {
-    const expiresAt = published.record.createdAt + published.record.ttl
+    const expires = expiresAt(published.record)
     const log = (event: Record<string, unknown>, text: string) =>
       Console.log(json ? JSON.stringify({ time: new Date().toISOString(), ...event }) : `${clock()} ${text}`)
     // The exact bytes just signed: read back once, so every round stores them unchanged.
@@ -199,16 +199,16 @@ const keepPublished = (
       Effect.retry({ times: 3, schedule: Schedule.spaced("2 seconds") })
     )
     yield* log(
-      { event: "keepalive", every: Duration.toSeconds(every), expiresAt },
+      { event: "keepalive", every: Duration.toSeconds(every), expiresAt: expires },
       `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${
-        localTime(expiresAt)
+        localTime(expires)
       }. Ctrl-C to stop.`
     )
     const end = yield* keepAlive({
       publisher,
       bytes: verified.bytes,
       seq: verified.seq,
-      expiresAt,
+      expiresAt: expires,
       every,
       onEvent: (event) =>
         event._tag === "Republished"
