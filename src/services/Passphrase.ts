@@ -7,6 +7,7 @@
  */
 import { Config, Context, Effect, Layer, Option, Redacted } from "effect"
 import { type Declined, type FileError, PassphraseError, type PermissionError } from "../domain/errors.js"
+import { checkPin } from "../domain/pinPolicy.js"
 import { readDescriptor, readSecretFile } from "./secretFile.js"
 import { TerminalPrompt } from "./TerminalPrompt.js"
 
@@ -79,8 +80,16 @@ export class Passphrase extends Context.Tag("cclink/Passphrase")<Passphrase, {
         if (Redacted.value(secret) === "") {
           return yield* new PassphraseError({ reason: `The ${request.kind} is empty.` })
         }
-        if (request.creating && request.kind === "passphrase") yield* checkNewPassphrase(secret)
-        if (request.creating && fromTerminal) yield* confirm(request, secret)
+        if (request.creating) {
+          // The policy before the repeat prompt: a refused secret is typed once, and wiped.
+          yield* Effect.onError(
+            Effect.zipRight(
+              request.kind === "passphrase" ? checkNewPassphrase(secret) : checkPin(secret),
+              fromTerminal ? confirm(request, secret) : Effect.void
+            ),
+            () => Effect.sync(() => Redacted.unsafeWipe(secret))
+          )
+        }
         return secret
       })
 

@@ -197,6 +197,22 @@ describe("a passphrase-protected key", () => {
     expect(errorText(none)).toContain("--passphrase-file")
   })
 
+  it("a mistyped option or a weak PIN is refused before the key is opened: no passphrase asked, exit 1 or 4", async () => {
+    // Without a passphrase source the key cannot open (exit 4 "No passphrase"): each refusal below comes first.
+    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, Record<string, string>, number, string]> = [
+      [["pickup", "--wait", "0s"], {}, 1, "--wait needs at least 1 second."],
+      [["--keepalive", "--every", "soon"], {}, 1, "--every"],
+      [["doctor", "--timeout", "soon"], {}, 1, "--timeout"],
+      [[randomUUID(), "--pin"], { CCLINK_PIN: "12345678" }, 4, "sequential"]
+    ]
+    for (const [args, env, code, message] of cases) {
+      const refused = await m.run(args, { env })
+      expect({ args, code: refused.code }).toEqual({ args, code })
+      expect(errorText(refused)).toContain(message)
+      expect(errorText(refused)).not.toContain("CCLINK_PASSPHRASE")
+    }
+  })
+
   it("init refuses a new passphrase shorter than 8 characters", async () => {
     const short = machine("short-passphrase")
     const refused = await short.run(["init"], { env: { CCLINK_PASSPHRASE: "short" } })

@@ -108,6 +108,21 @@ describe("--pin", () => {
     expect(picked).toMatchObject({ sessionId, project, publisher: key.z32, pin: true, burn: false })
   })
 
+  it("--pin on a terminal refuses a weak PIN as soon as it is typed, without asking to repeat it", async () => {
+    const { project, a } = makePair(root, dht.bootstrap)
+    const terminal = await onTerminal(["--pin"], { env: a.env, cwd: project })
+    try {
+      await terminal.waitFor("New PIN:")
+      terminal.type("12345678")
+      terminal.press("Enter")
+      expect(await terminal.exitCode()).toBe(4)
+      expect(terminal.screen()).toContain("sequential")
+      expect(terminal.screen()).not.toContain("Repeat PIN:")
+    } finally {
+      terminal.close()
+    }
+  })
+
   it("--burn --pin: the first pickup with the PIN launches and burns; the second finds nothing", async () => {
     const { project, sessionId, a, b } = makePair(root, dht.bootstrap)
     const published = await a.run(["--burn", "--pin-file", pinFile("pin-burn", PIN)], { cwd: project })

@@ -228,9 +228,12 @@ describe("Passphrase when creating", () => {
         "A new passphrase must be at least 8 characters."
       )
       expect(yield* get(creating, { env: { CCLINK_PASSPHRASE: "eight888" } })).toBe("eight888")
-      // Existing passphrases and PINs are not measured here (PINs have their own policy).
+      // A new PIN meets the PIN policy instead; existing passphrases and PINs are not measured.
+      expect((yield* Effect.flip(get({ kind: "PIN", creating: true }, { env: { CCLINK_PIN: "1" } }))).message).toBe(
+        "PIN must be at least 8 characters (got 1)"
+      )
       expect(yield* get(passphrase, { env: { CCLINK_PASSPHRASE: "old" } })).toBe("old")
-      expect(yield* get({ kind: "PIN", creating: true }, { env: { CCLINK_PIN: "1" } })).toBe("1")
+      expect(yield* get({ kind: "PIN", creating: false }, { env: { CCLINK_PIN: "1" } })).toBe("1")
     }))
 
   it.effect("on a terminal it is asked twice; a mismatch is refused", () =>

@@ -29,6 +29,8 @@ const fail = (name: string, detail: string, fix?: string): Check => ({ name, ok:
 
 export const run = (o: DoctorOptions) =>
   Effect.gen(function*() {
+    // Options are checked before the key is opened, so a typo never costs a passphrase.
+    const config = yield* settings(o)
     const keyStore = yield* KeyStore
     const checks: Array<Check> = []
 
@@ -52,7 +54,6 @@ export const run = (o: DoctorOptions) =>
     // Without a key, the network is still checked, with a key nobody uses.
     const publisher: PublicKey = Either.isRight(key) ? key.right.publicKey : Keypair.generate().publicKey
 
-    const config = yield* settings(o)
     const where = config.useDht
       ? `the DHT (${config.bootstrap.length === 0 ? "Mainline bootstrap nodes" : config.bootstrap.join(",")})`
       : `the relays (${config.relays.join(", ")})`

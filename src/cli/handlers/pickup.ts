@@ -30,6 +30,7 @@ export const run = (o: PickupOptions) =>
   Effect.gen(function*() {
     // Options are checked before the key is opened, so a typo never costs a passphrase.
     const network = yield* settings(o)
+    const wait = Option.isSome(o.wait) ? { text: o.wait.value, within: yield* waitDuration(o.wait.value) } : undefined
     const keyStore = yield* KeyStore
     const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
     const passphrase = { fd: Option.getOrUndefined(o.passphraseFd), file: Option.getOrUndefined(o.passphraseFile) }
@@ -51,16 +52,11 @@ export const run = (o: PickupOptions) =>
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     return yield* Effect.gen(function*() {
       const handoffs = yield* Handoffs
-      const wait = o.wait
-      const verified = Option.isSome(wait)
+      const verified = wait !== undefined
         ? yield* withSpinner(
-          `Waiting for a new handoff from ${toDisplay(publisher)} (up to ${wait.value}; Ctrl-C to stop)`,
+          `Waiting for a new handoff from ${toDisplay(publisher)} (up to ${wait.text}; Ctrl-C to stop)`,
           o.json,
-          (dhtOptions) =>
-            Effect.flatMap(
-              waitDuration(wait.value),
-              (within) => waitForHandoff(handoffs, publisher, within, dhtOptions)
-            )
+          (dhtOptions) => waitForHandoff(handoffs, publisher, wait.within, dhtOptions)
         )
         : yield* withSpinner(
           "Looking up the handoff on the DHT",

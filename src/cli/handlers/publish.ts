@@ -10,7 +10,6 @@ import { expiresAt } from "../../domain/expiry.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
 import { type PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
-import { checkPin } from "../../domain/pinPolicy.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
 import type { Handoffs, Published } from "../../services/Handoffs.js"
@@ -80,22 +79,28 @@ export const run = (o: PublishOptions) =>
     const pinFromEnv = (process.env.CCLINK_PIN ?? "") !== ""
     const pinWanted = o.pin || Option.isSome(o.pinFile) || Option.isSome(o.pinFd) || pinFromEnv
     const mode = yield* publishMode({ burn: o.burn, pin: pinWanted, share })
+    const every = o.keepalive ? yield* keepaliveInterval(o.every) : undefined
     const session: { readonly sessionId: SessionId; readonly project: string } = yield* chooseSession(o.sessionId)
 
-    const keypair = yield* (yield* KeyStore).load({
-      fd: Option.getOrUndefined(o.passphraseFd),
-      file: Option.getOrUndefined(o.passphraseFile)
-    })
+    // The PIN (checked against the policy as it is read) before the key, so a weak one costs no passphrase.
     const pin = pinWanted
       ? yield* (yield* Passphrase).get({
         kind: "PIN",
         creating: true,
         fd: Option.getOrUndefined(o.pinFd),
         file: Option.getOrUndefined(o.pinFile)
-      }).pipe(Effect.tap(checkPin))
+      })
       : undefined
+    const keypair = yield* (yield* KeyStore).load({
+      fd: Option.getOrUndefined(o.passphraseFd),
+      file: Option.getOrUndefined(o.passphraseFile)
+    }).pipe(Effect.onError(() => Effect.sync(() => pin !== undefined && Redacted.unsafeWipe(pin))))
 
-    const every = o.keepalive ? yield* keepaliveInterval(o.every) : undefined
+    // Wiped once published (keepalive needs neither), and on every way out before that.
+    const wipe = Effect.sync(() => {
+      keypair.wipe()
+      if (pin !== undefined) Redacted.unsafeWipe(pin)
+    })
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     const publicKey = keypair.publicKey
     return yield* Effect.gen(function*() {
@@ -110,13 +115,10 @@ export const run = (o: PublishOptions) =>
             pin
           },
           dhtOptions
-        )).pipe(Effect.ensuring(Effect.sync(() => {
-          keypair.wipe()
-          if (pin !== undefined) Redacted.unsafeWipe(pin)
-        })))
+        )).pipe(Effect.ensuring(wipe))
       yield* report(o, session, publicKey, share, mode, pin !== undefined, published)
       if (every !== undefined) yield* keepPublished(handoffs, publicKey, published, every, o.json)
-    }).pipe(Effect.provide(handoffsLayer(network)))
+    }).pipe(Effect.provide(handoffsLayer(network)), Effect.onError(() => wipe))
   }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))
 
 /** Everything the user needs to pick up elsewhere, as text or one JSON object. */
