@@ -47,8 +47,8 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
     keypair: Keypair,
     options: SaveOptions
   ) => Effect.Effect<void, InvalidInput | PassphraseError | FileError>
-  /** The key `cclink init --import` was given: 64 hex digits, surrounding whitespace aside. */
-  readonly parseImport: (text: string) => Effect.Effect<Keypair, InvalidInput>
+  /** The key `cclink init --import` was given: 64 hex digits, surrounding whitespace aside. The caller wipes `bytes`. */
+  readonly parseImport: (bytes: Uint8Array) => Effect.Effect<Keypair, InvalidInput>
 }>() {
   /** Reads `CCLINK_KEY_FILE` and `HOME` once, when built. */
   static readonly layer = Layer.effect(
@@ -115,14 +115,9 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
         )
       })
 
-      const parseImport = (text: string) =>
-        Effect.sync(() => new TextEncoder().encode(text)).pipe(
-          Effect.flatMap((bytes) =>
-            decodeSeedHex(bytes).pipe(
-              Effect.mapError((reason) => new InvalidInput({ reason: `Cannot import the key: it ${reason}.` })),
-              Effect.ensuring(Effect.sync(() => bytes.fill(0)))
-            )
-          ),
+      const parseImport = (bytes: Uint8Array) =>
+        decodeSeedHex(bytes).pipe(
+          Effect.mapError((reason) => new InvalidInput({ reason: `Cannot import the key: it ${reason}.` })),
           Effect.flatMap(keypairOf)
         )
 

@@ -313,7 +313,7 @@ describe("KeyStore envelopes", () => {
 })
 
 describe("KeyStore.parseImport", () => {
-  const parse = (text: string) => withStore((store) => store.parseImport(text))
+  const parse = (text: string) => withStore((store) => store.parseImport(new TextEncoder().encode(text)))
 
   it.effect("takes 64 hex digits in either case, surrounding whitespace aside", () =>
     Effect.gen(function*() {

@@ -3,30 +3,37 @@
  * unless `--no-passphrase`.
  */
 import { Console, Effect, Option, Redacted } from "effect"
-import { readFile } from "node:fs/promises"
+import { open } from "node:fs/promises"
 import { Declined, FileError } from "../../domain/errors.js"
 import { toDisplay } from "../../domain/keyDisplay.js"
 import { Keypair } from "../../domain/keys.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
+import { readDescriptor } from "../../services/secretFile.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import type { InitOptions } from "../commands/init.js"
 import { Keys } from "../layers/Keys.js"
 
-const readImport = (source: string) =>
-  Effect.tryPromise({
-    try: () => source === "-" ? readStdin() : readFile(source, "utf8"),
-    catch: (error) =>
-      new FileError({
-        path: source === "-" ? "stdin" : source,
-        reason: `Cannot read the key to import (${(error as NodeJS.ErrnoException).code ?? "error"})`
-      })
-  })
+/** A key file is 64 hex digits; the bound keeps a mistaken source (a log, a device) from being read whole. */
+const MAX_IMPORT_BYTES = 4096
 
-const readStdin = async () => {
-  const chunks: Array<Buffer> = []
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-  return Buffer.concat(chunks).toString("utf8")
+/** The key to import as bytes (never a string, which could not be wiped), from a file or stdin (`-`). */
+const readImport = (source: string): Effect.Effect<Uint8Array, FileError> => {
+  const options = { what: "key to import", maxBytes: MAX_IMPORT_BYTES }
+  return source === "-"
+    ? readDescriptor(0, "stdin", options)
+    : Effect.acquireUseRelease(
+      Effect.tryPromise({
+        try: () => open(source, "r"),
+        catch: (error) =>
+          new FileError({
+            path: source,
+            reason: `Cannot read the key to import (${(error as NodeJS.ErrnoException).code ?? "error"})`
+          })
+      }),
+      (file) => readDescriptor(file.fd, source, options),
+      (file) => Effect.promise(() => file.close())
+    )
 }
 
 export const run = (o: InitOptions) =>
@@ -49,7 +56,11 @@ export const run = (o: InitOptions) =>
     }
 
     const keypair = Option.isSome(o.import)
-      ? yield* Effect.flatMap(readImport(o.import.value), keyStore.parseImport)
+      ? yield* Effect.acquireUseRelease(
+        readImport(o.import.value),
+        keyStore.parseImport,
+        (bytes) => Effect.sync(() => bytes.fill(0))
+      )
       : Keypair.generate()
     // The seed and the passphrase are wiped whatever happens once they exist: a passphrase
     // that cannot be read, or a failed write, must not leave them in memory.
