@@ -9,10 +9,10 @@ import { describe, expect, it } from "vitest"
 
 const program = `
 import { Duration, Effect, Layer } from "effect"
-import { DhtMemory, Handoffs, Keypair, publishMode } from "cclink"
+import { DhtConfig, DhtMainline, Handoffs, Keypair, publishMode, Testnet } from "cclink"
 
 const keypair = Keypair.generate()
-const run = Effect.gen(function*() {
+const handoff = Effect.gen(function*() {
   const handoffs = yield* Handoffs
   const mode = yield* publishMode({ burn: false, pin: false, share: undefined })
   const payload = { hostname: "a", project: "/p", sessionId: "3f2a9c1e-1111-4222-8333-444455556666" }
@@ -21,12 +21,18 @@ const run = Effect.gen(function*() {
   const opened = yield* handoffs.open(verified, { _tag: "Keypair", keypair })
   return opened.sessionId
 })
-const layer = Handoffs.layer.pipe(Layer.provide(DhtMemory.layer))
-console.log(await Effect.runPromise(run.pipe(Effect.provide(layer))))
+// A local Mainline network of real nodes on 127.0.0.1, and the Mainline layer over UDP.
+const run = Effect.scoped(Effect.gen(function*() {
+  const network = yield* Testnet.make(20)
+  const config = { bootstrap: network.bootstrap, relays: [], useDht: true, timeout: Duration.seconds(20), stateDir: undefined }
+  const layer = Handoffs.layer.pipe(Layer.provide(DhtMainline.layer), Layer.provide(Layer.succeed(DhtConfig, config)))
+  return yield* Effect.provide(handoff, layer)
+}))
+console.log(await Effect.runPromise(run))
 `
 
 describe("the library", () => {
-  it("is importable as `cclink` and runs a handoff through its layers", () => {
+  it("is importable as `cclink` and runs a handoff through its layers on a local DHT", () => {
     expect(existsSync("dist/lib/index.js"), "run `npm run build` first").toBe(true)
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", program], { encoding: "utf8" })
     expect(out.trim()).toBe("3f2a9c1e-1111-4222-8333-444455556666")
