@@ -53,9 +53,11 @@ export const expectClean = (text: string, where: string) => {
 }
 
 /** A started command: `done` settles once it has exited and its output passed the checks. */
-interface Started {
+/** A command under way: its process, its output so far, and its result once it ends (checked by `finished`). */
+export interface Started {
   readonly child: ChildProcess
   readonly stdout: () => string
+  readonly stderr: () => string
   readonly done: Promise<RunResult>
 }
 
@@ -64,7 +66,7 @@ interface Started {
  * stack trace and no registered secret in its output, and no colour, since
  * its output is never a terminal here.
  */
-export const finished = (
+const finished = (
   label: string,
   code: number | null,
   signal: NodeJS.Signals | null,
@@ -84,7 +86,7 @@ export const finished = (
   return result
 }
 
-const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promise<Started> => {
+export const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promise<Started> => {
   const cli = await builtCli()
   const started = Date.now()
   const extra = options.fds ?? []
@@ -122,7 +124,12 @@ const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promi
       }
     })
   })
-  return { child, stdout: () => Buffer.concat(stdout).toString("utf8"), done }
+  return {
+    child,
+    stdout: () => Buffer.concat(stdout).toString("utf8"),
+    stderr: () => Buffer.concat(stderr).toString("utf8"),
+    done
+  }
 }
 
 export const run = async (args: ReadonlyArray<string>, options: RunOptions): Promise<RunResult> =>
