@@ -66,12 +66,15 @@ const stored = <E extends { readonly _tag: string }>(
   const reports = sides.flatMap(({ result }) => (Either.isRight(result) ? [result.right] : []))
   const failures = failuresOf(sides)
   if (reports.length > 0) {
+    // Each side signed its own packet; the newest is the one lookups return, so the one to keep alive.
+    const newest = reports.reduce((a, b) => (b.seq > a.seq ? b : a))
     return Effect.as(
       Effect.forEach(failures, ({ error, side }) => Effect.logDebug(`the ${side} did not store the packet`, error)),
       {
-        seq: Math.max(...reports.map(({ seq }) => seq)),
+        seq: newest.seq,
         storedOn: reports.reduce((sum, { storedOn }) => sum + storedOn, 0),
-        contacted: reports.reduce((sum, { contacted }) => sum + contacted, 0)
+        contacted: reports.reduce((sum, { contacted }) => sum + contacted, 0),
+        bytes: newest.bytes
       }
     )
   }

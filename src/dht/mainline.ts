@@ -19,7 +19,7 @@ import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./
 import { guardSocket } from "./krpcGuard.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
-import { fromBytes, nextSeq, packetValue, sign } from "./signedPacket.js"
+import { fromBytes, nextSeq, packetValue, sign, toBytes } from "./signedPacket.js"
 
 /** Spec section 8: backoff from 2 s doubling up to 8 s, retrying for 30 s in all. */
 export const retrySchedule = Schedule.exponential("2 seconds").pipe(
@@ -125,7 +125,7 @@ export const make = Effect.gen(function*() {
             : `none of the ${result.asked} closest nodes stored the packet.`
         })
       }
-      return { seq, storedOn: result.stored, contacted: result.asked } satisfies PublishReport
+      return { seq, storedOn: result.stored, contacted: result.asked, bytes: toBytes(packet) } satisfies PublishReport
     }).pipe(withDeadline(what))
 
   const publish = Effect.fn("Mainline.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
@@ -155,7 +155,7 @@ export const make = Effect.gen(function*() {
         if (storedOn === 0) {
           return yield* new NetworkError({ reason: `none of the ${result.asked} closest nodes stored the packet.` })
         }
-        return { seq: packet.seq, storedOn, contacted: result.asked } satisfies PublishReport
+        return { seq: packet.seq, storedOn, contacted: result.asked, bytes } satisfies PublishReport
       }).pipe(withDeadline("Republishing"))
     }
   )

@@ -23,7 +23,12 @@ export type Store = Ref.Ref<Packets>
 const storedPacket = (map: Packets, publicKey: PublicKey): Option.Option<SignedPacket> =>
   Option.flatMap(HashMap.get(map, toZ32(publicKey)), (bytes) => Either.getRight(fromBytes(publicKey, bytes)))
 
-const stored = (packet: SignedPacket): PublishReport => ({ seq: packet.seq, storedOn: 1, contacted: 1 })
+const stored = (packet: SignedPacket): PublishReport => ({
+  seq: packet.seq,
+  storedOn: 1,
+  contacted: 1,
+  bytes: toBytes(packet)
+})
 
 const progress = (options: DhtOptions | undefined, answers: number) =>
   Effect.sync(() => options?.onProgress?.({ contacted: 1, answers }))

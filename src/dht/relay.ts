@@ -219,10 +219,13 @@ export const make = Effect.gen(function*() {
     )
 
   /** A store that no relay took is a failure that gives each relay's reason. */
-  const report = (seq: number, stores: ReadonlyArray<Result<Outcome>>): Effect.Effect<PublishReport, NetworkError> => {
+  const report = (
+    packet: SignedPacket,
+    stores: ReadonlyArray<Result<Outcome>>
+  ): Effect.Effect<PublishReport, NetworkError> => {
     const storedOn = stores.filter(isStored).length
     return storedOn > 0
-      ? Effect.succeed({ seq, storedOn, contacted: relays.length })
+      ? Effect.succeed({ seq: packet.seq, storedOn, contacted: relays.length, bytes: toBytes(packet) })
       : Effect.fail(new NetworkError({ reason: `no relay stored the packet: ${troubles(stores).join("; ")}.` }))
   }
 
@@ -244,7 +247,7 @@ export const make = Effect.gen(function*() {
       const packet = yield* sign(keypair, seq, v)
       const elapsed = Duration.millis((yield* Clock.currentTimeMillis) - started)
       const casOf = (index: number) => Option.map(packetOf(answers[index]), (served) => served.seq)
-      return yield* report(seq, yield* writeAll(packet, casOf, Duration.subtract(config.timeout, elapsed)))
+      return yield* report(packet, yield* writeAll(packet, casOf, Duration.subtract(config.timeout, elapsed)))
     })
 
   const publish = Effect.fn("RelayDht.publish")(function*(keypair: Keypair, record: string, options?: DhtOptions) {
@@ -269,7 +272,7 @@ export const make = Effect.gen(function*() {
         reason: `A newer packet is already published for ${toDisplay(publicKey)}; the older one is not republished.`
       })
     }
-    return yield* report(packet.seq, stores)
+    return yield* report(packet, stores)
   })
 
   const resolve = Effect.fn("RelayDht.resolve")(function*(publicKey: PublicKey, options?: DhtOptions) {

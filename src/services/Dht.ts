@@ -16,6 +16,8 @@ export interface PublishReport {
   readonly storedOn: number
   /** How many nodes were asked. */
   readonly contacted: number
+  /** The packet stored, signed, in relay form: what keepalive stores again, unchanged. */
+  readonly bytes: Uint8Array
 }
 
 /** The newest valid packet found for a key. */

@@ -22,8 +22,8 @@ describe("in-memory Dht", () => {
       yield* TestClock.setTime(1_700_000_000_000)
       const dht = yield* Dht
       const first = yield* dht.publish(keypair, recordText("one"))
-      expect(first).toEqual({ seq: 1_700_000_000_000_000, storedOn: 1, contacted: 1 })
       const found = yield* dht.resolve(keypair.publicKey)
+      expect(first).toEqual({ seq: 1_700_000_000_000_000, storedOn: 1, contacted: 1, bytes: found.bytes })
       expect(found).toMatchObject({ seq: first.seq, record: recordText("one") })
       expect(fromBytes(keypair.publicKey, found.bytes)).toMatchObject({ _tag: "Right" })
 
@@ -71,7 +71,7 @@ describe("in-memory Dht", () => {
       const dht = yield* Dht
       yield* dht.publish(keypair, recordText("one"))
       const { bytes, seq } = yield* dht.resolve(keypair.publicKey)
-      expect(yield* dht.republish(keypair.publicKey, bytes)).toEqual({ seq, storedOn: 1, contacted: 1 })
+      expect(yield* dht.republish(keypair.publicKey, bytes)).toEqual({ seq, storedOn: 1, contacted: 1, bytes })
 
       yield* dht.publish(keypair, recordText("two"))
       expect(yield* Effect.flip(dht.republish(keypair.publicKey, bytes))).toMatchObject({ _tag: "InvalidInput" })

@@ -32,9 +32,10 @@ describe("DHT and relays raced", () => {
       const { both, dht, relays, stores } = yield* sides
       yield* TestClock.setTime(1_000)
       const report = yield* both.publish(keypair, recordText("both"))
-      expect(report).toEqual({ seq: 1_000_000, storedOn: 2, contacted: 2 })
+      const resolved = yield* dht.resolve(keypair.publicKey)
+      expect(report).toEqual({ seq: 1_000_000, storedOn: 2, contacted: 2, bytes: resolved.bytes })
       for (const store of stores) expect(HashMap.size(yield* Ref.get(store))).toBe(1)
-      expect((yield* dht.resolve(keypair.publicKey)).record).toBe(recordText("both"))
+      expect(resolved.record).toBe(recordText("both"))
       expect((yield* relays.resolve(keypair.publicKey)).record).toBe(recordText("both"))
     }))
 

@@ -115,7 +115,7 @@ describe("republish through relays", () => {
       yield* client.publish(keypair, recordText("one"))
       const { bytes, seq } = yield* client.resolve(keypair.publicKey)
 
-      expect(yield* client.republish(keypair.publicKey, bytes)).toEqual({ seq, storedOn: 1, contacted: 1 })
+      expect(yield* client.republish(keypair.publicKey, bytes)).toEqual({ seq, storedOn: 1, contacted: 1, bytes })
       yield* client.publish(keypair, recordText("two"))
       expect(yield* Effect.flip(client.republish(keypair.publicKey, bytes))).toMatchObject({ _tag: "InvalidInput" })
       expect((yield* client.resolve(keypair.publicKey)).record).toBe(recordText("two"))

@@ -2,17 +2,17 @@
  * `cclink [SESSION_ID]` / `cclink publish [SESSION_ID]`: find the session,
  * seal it, sign it, publish it under the user's key.
  */
-import { Console, Duration, Effect, Either, Layer, Option, Redacted, Schedule } from "effect"
+import { Console, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
 import { hostname } from "node:os"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
-import { InvalidInput, NetworkError } from "../../domain/errors.js"
+import { InvalidInput } from "../../domain/errors.js"
 import { expiresAt } from "../../domain/expiry.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
 import { type PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
-import type { Handoffs, Published } from "../../services/Handoffs.js"
+import type { Published } from "../../services/Handoffs.js"
 import { keepAlive } from "../../services/Keepalive.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
@@ -117,7 +117,7 @@ export const run = (o: PublishOptions) =>
           dhtOptions
         )).pipe(Effect.ensuring(wipe))
       yield* report(o, session, publicKey, share, mode, pin !== undefined, published)
-      if (every !== undefined) yield* keepPublished(handoffs, publicKey, published, every, o.json)
+      if (every !== undefined) yield* keepPublished(publicKey, published, every, o.json)
     }).pipe(Effect.provide(handoffsLayer(network)), Effect.onError(() => wipe))
   }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))
 
@@ -182,7 +182,6 @@ const keepaliveInterval = (text: string) =>
  * newest packet is no longer this one.
  */
 const keepPublished = (
-  handoffs: Handoffs["Type"],
   publisher: PublicKey,
   published: Published,
   every: Duration.Duration,
@@ -192,14 +191,6 @@ const keepPublished = (
     const expires = expiresAt(published.record)
     const log = (event: Record<string, unknown>, text: string) =>
       Console.log(json ? JSON.stringify({ time: new Date().toISOString(), ...event }) : `${clock()} ${text}`)
-    // The exact bytes just signed: read back once, so every round stores them unchanged.
-    const verified = yield* handoffs.resolve(publisher).pipe(
-      Effect.filterOrFail(
-        (found) => found.seq === published.report.seq,
-        () => new NetworkError({ reason: "the packet just published could not be read back to keep it alive." })
-      ),
-      Effect.retry({ times: 3, schedule: Schedule.spaced("2 seconds") })
-    )
     yield* log(
       { event: "keepalive", every: Duration.toSeconds(every), expiresAt: expires },
       `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${
@@ -208,8 +199,9 @@ const keepPublished = (
     )
     const end = yield* keepAlive({
       publisher,
-      bytes: verified.bytes,
-      seq: verified.seq,
+      // The exact bytes just signed, stored unchanged every round.
+      bytes: published.report.bytes,
+      seq: published.report.seq,
       expiresAt: expires,
       every,
       onEvent: (event) =>
