@@ -24,6 +24,7 @@ import { basename, dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { resumeWithRealClaude } from "../support/claude.js"
+import { modeOf } from "../support/files.js"
 import { errorText, jsonOf } from "./support/cli.js"
 import { type Machine, makeKey, makeMachine, standInLines, useRoot } from "./support/machines.js"
 import { useDht } from "./support/network.js"
@@ -77,8 +78,6 @@ const apart = async (paths: { readonly onA: string; readonly onB: string } = {
   const placed = join(b.projectsDir, encodeProjectDir(onB), `${sessionId}.jsonl`)
   return { a, b, onA, onB, sessionId, synced, placed }
 }
-
-const modeOf = (path: string) => statSync(path).mode & 0o777
 
 /** The message pickup prints for each file copied, with paths under B's home written `~/...`. */
 const copiedLine = (b: Machine, from: string, to: string) =>

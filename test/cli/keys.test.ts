@@ -5,11 +5,12 @@
  */
 import { Either } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { chmodSync, existsSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { toDisplay, toZ32 } from "../../src/domain/keyDisplay.js"
 import { Keypair } from "../../src/domain/keys.js"
+import { modeOf, writeWithMode } from "../support/files.js"
 import { errorText, jsonOf, registerSecret, type RunResult } from "./support/cli.js"
 import { makeKey, makeMachine, makeProject, makeRoot } from "./support/machines.js"
 import { onTerminal } from "./support/terminal.js"
@@ -18,7 +19,6 @@ const root = makeRoot()
 afterAll(root.cleanup)
 
 const machine = (name: string) => makeMachine(root, `${name}-${randomUUID().slice(0, 8)}`)
-const modeOf = (path: string) => statSync(path).mode & 0o777
 
 /** The public key a plaintext key file holds, registering its seed as a secret no output may show. */
 const publicKeyOfFile = (path: string) => {
@@ -28,12 +28,7 @@ const publicKeyOfFile = (path: string) => {
   return toDisplay(Either.getOrThrow(Keypair.fromSeed(Buffer.from(hex, "hex"))).publicKey)
 }
 
-const secretFile = (name: string, text: string, mode: number) => {
-  const file = join(root.dir, name)
-  writeFileSync(file, text, { mode })
-  chmodSync(file, mode)
-  return file
-}
+const secretFile = (name: string, text: string, mode: number) => writeWithMode(join(root.dir, name), text, mode)
 
 describe("init", () => {
   it("--no-passphrase creates a 0600 hex key in a 0700 folder and prints its public key; whoami shows the same", async () => {

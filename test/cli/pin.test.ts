@@ -4,9 +4,9 @@
  * policy refusing weak PINs before any packet leaves; burn with PIN; and
  * secrets typed on the command line refused outright.
  */
-import { chmodSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { writeWithMode } from "../support/files.js"
 import { errorText, jsonOf, registerSecret } from "./support/cli.js"
 import { makeMachine, makePair, standInLines, useRoot } from "./support/machines.js"
 import { udpSink, useDht } from "./support/network.js"
@@ -18,12 +18,7 @@ const dht = useDht(40)
 const PIN = registerSecret("tangerine-7391")
 const DECRYPTION_FAILED = "Decryption failed: wrong key, wrong PIN, or damaged data."
 
-const pinFile = (name: string, text: string, mode = 0o600) => {
-  const file = join(root.dir, name)
-  writeFileSync(file, text, { mode })
-  chmodSync(file, mode)
-  return file
-}
+const pinFile = (name: string, text: string, mode = 0o600) => writeWithMode(join(root.dir, name), text, mode)
 
 describe("--pin", () => {
   it("PIN from --pin-file; picked up with --pin-fd on a machine without any key; a wrong PIN is exit 4", async () => {

@@ -16,6 +16,7 @@ import { builtCli } from "../cli/support/build.js"
 import { registerSecret, type RunResult } from "../cli/support/cli.js"
 import { type Machine, makeMachine, makePair, makeRoot, type Root } from "../cli/support/machines.js"
 import { type LocalDht, startDht } from "../cli/support/network.js"
+import { writeWithMode } from "../support/files.js"
 import { recordFigures } from "./support/figures.js"
 import { leaksIn } from "./support/leakForms.js"
 import { DOCUMENTED_EXIT_CODE } from "./support/outcome.js"
@@ -41,12 +42,8 @@ const PASSPHRASE = registerSecret("quiet meadow 7714 falcon")
 const WRONG_PASSPHRASE = registerSecret("quiet meadow 7714 falcom")
 const secrets = [PIN, WRONG_PIN, PASSPHRASE, WRONG_PASSPHRASE]
 
-const secretFile = (name: string, text: string, mode = 0o600) => {
-  const file = join(root.dir, `${name}-${randomUUID().slice(0, 8)}`)
-  writeFileSync(file, text, { mode })
-  chmodSync(file, mode)
-  return file
-}
+const secretFile = (name: string, text: string, mode = 0o600) =>
+  writeWithMode(join(root.dir, `${name}-${randomUUID().slice(0, 8)}`), text, mode)
 
 /** Every form of every secret this case involves, in everything the command printed. */
 const leaked = (result: RunResult, extra: ReadonlyArray<string>) =>

@@ -22,6 +22,7 @@ import { Keypair } from "../../src/domain/keys.js"
 import { EnvelopeCosts, KeyStore } from "../../src/services/KeyStore.js"
 import { Passphrase, type SecretKind } from "../../src/services/Passphrase.js"
 import { TerminalPrompt } from "../../src/services/TerminalPrompt.js"
+import { modeOf } from "../support/files.js"
 
 const root = mkdtempSync(join(tmpdir(), "cclink-keystore-"))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -68,8 +69,6 @@ const writeKeyFile = (path: string, contents: string | Uint8Array, mode = 0o600)
   writeFileSync(path, contents)
   chmodSync(path, mode)
 }
-
-const modeOf = (path: string) => statSync(path).mode & 0o777
 
 describe("KeyStore path", () => {
   it.effect("is ~/.pubky/secret_key under HOME", () => {

@@ -1,12 +1,13 @@
 import { it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
-import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs"
+import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { afterAll, beforeAll, describe, expect } from "vitest"
 import { Passphrase, type SecretRequest } from "../../src/services/Passphrase.js"
 import { TerminalPrompt } from "../../src/services/TerminalPrompt.js"
+import { writeWithMode } from "../support/files.js"
 import { type Bundle, bundle, start } from "./childScript.js"
 import { promptInTerminal } from "./tmux.js"
 
@@ -22,12 +23,8 @@ afterAll(() => {
 
 let files = 0
 /** A secret file with real permission bits. */
-const secretFile = (contents: string | Uint8Array, mode = 0o600) => {
-  const path = join(root, `secret${++files}`)
-  writeFileSync(path, contents)
-  chmodSync(path, mode)
-  return path
-}
+const secretFile = (contents: string | Uint8Array, mode = 0o600) =>
+  writeWithMode(join(root, `secret${++files}`), contents, mode)
 
 interface Setup {
   readonly env?: Record<string, string>
