@@ -4,13 +4,13 @@
  */
 import DHT, { type KrpcMessage, type Peer } from "bittorrent-dht"
 import { Context, Duration, Effect, Layer } from "effect"
-import { createSocket } from "node:dgram"
 import { targetOf } from "../../src/dht/bep44.js"
 import * as Mainline from "../../src/dht/mainline.js"
 import * as Testnet from "../../src/dht/testnet.js"
 import { verify } from "../../src/domain/ed25519.js"
 import type { PublicKey } from "../../src/domain/keys.js"
 import { Dht, DhtConfig, type DhtSettings } from "../../src/services/Dht.js"
+import { udpSink } from "../cli/support/network.js"
 
 export class Network extends Context.Tag("test/Network")<Network, Testnet.Testnet>() {}
 
@@ -79,22 +79,5 @@ export const hostileNode = (
     ({ node }) => Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))
   )
 
-/** A UDP socket that counts datagrams and never answers: a bootstrap node that shows whether anything was sent. */
-export const listeningHole = Effect.acquireRelease(
-  Effect.async<{ readonly address: string; readonly received: () => number; readonly close: () => void }>((resume) => {
-    const socket = createSocket("udp4")
-    let received = 0
-    let open = true
-    socket.on("message", () => received++)
-    socket.bind(0, "127.0.0.1", () =>
-      resume(Effect.succeed({
-        address: `127.0.0.1:${socket.address().port}`,
-        received: () => received,
-        close: () => {
-          if (open) socket.close()
-          open = false
-        }
-      })))
-  }),
-  (hole) => Effect.sync(hole.close)
-)
+/** A UDP socket that counts datagrams and never answers (a bootstrap node that shows whether anything was sent), closed with the scope. */
+export const listeningHole = Effect.acquireRelease(Effect.promise(udpSink), (sink) => Effect.sync(sink.close))

@@ -79,11 +79,15 @@ export const udpSink = (): Promise<UdpSink> =>
   new Promise((resolve) => {
     const socket = createSocket("udp4")
     let received = 0
+    let open = true
     socket.on("message", () => received++)
     socket.bind(0, "127.0.0.1", () =>
       resolve({
         address: `127.0.0.1:${socket.address().port}`,
         received: () => received,
-        close: () => socket.close()
+        close: () => {
+          if (open) socket.close()
+          open = false
+        }
       }))
   })
