@@ -11,7 +11,6 @@ import { Duration, Effect, Either, Layer, Option, Runtime, Schedule, Scope } fro
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { verify } from "../domain/ed25519.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
-import { toDisplay } from "../domain/keyDisplay.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { lookup, store } from "./bep44.js"
@@ -19,7 +18,7 @@ import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./
 import { guardSocket } from "./krpcGuard.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
-import { fromBytes, nextSeq, packetValue, sign, toBytes } from "./signedPacket.js"
+import { fromBytes, newerPublished, nextSeq, packetValue, sign, toBytes } from "./signedPacket.js"
 
 /** Spec section 8: backoff from 2 s doubling up to 8 s, retrying for 30 s in all. */
 export const retrySchedule = Schedule.exponential("2 seconds").pipe(
@@ -145,9 +144,7 @@ export const make = Effect.gen(function*() {
       return yield* Effect.gen(function*() {
         const found = yield* find(publicKey, options)
         if (Option.exists(found.newest, (newest) => newest.seq > packet.seq)) {
-          return yield* new InvalidInput({
-            reason: `A newer packet is already published for ${toDisplay(publicKey)}; the older one is not republished.`
-          })
+          return yield* newerPublished(publicKey)
         }
         const result = yield* store(yield* node, found.closest, packet, Option.none())
         // No node holds a seq above this packet's, so a "seq not greater" refusal means it already holds this one.

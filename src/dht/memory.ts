@@ -9,11 +9,11 @@
 import { Effect, Either, HashMap, Layer, Option, Ref } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { InvalidInput } from "../domain/errors.js"
-import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
+import { toZ32 } from "../domain/keyDisplay.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, nowMicros, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
+import { fromBytes, newerPublished, nowMicros, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** z32 key -> relay form `sig || seq || v` of the newest packet. */
 type Packets = HashMap.HashMap<string, Uint8Array>
@@ -78,9 +78,7 @@ export const make = (store: Store): Dht["Type"] => {
     )
     // As on the DHT: the same packet again is a success, an older one is refused.
     if (superseded) {
-      return yield* new InvalidInput({
-        reason: `A newer packet is already published for ${toDisplay(publicKey)}; the older one is not republished.`
-      })
+      return yield* newerPublished(publicKey)
     }
     return stored(packet)
   })

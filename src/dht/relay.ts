@@ -12,12 +12,12 @@
 import { Clock, Duration, Effect, Either, Layer, Option, Ref, Schedule } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
-import { toDisplay, toZ32 } from "../domain/keyDisplay.js"
+import { toZ32 } from "../domain/keyDisplay.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { PACKET_LIMIT } from "../domain/packetBudget.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { noHandoff, readNewest } from "./resolved.js"
-import { fromBytes, nextSeq, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
+import { fromBytes, newerPublished, nextSeq, packetValue, sign, type SignedPacket, toBytes } from "./signedPacket.js"
 
 /** The largest relay form; a relay cannot make us buffer more than this. */
 const MAX_PAYLOAD_BYTES = 64 + 8 + PACKET_LIMIT
@@ -268,9 +268,7 @@ export const make = Effect.gen(function*() {
     const superseded = (store: Result<Outcome>) =>
       Either.isRight(store) && store.right._tag === "Refused" && store.right.status === 409
     if (stores.some(superseded) && !stores.some(isStored)) {
-      return yield* new InvalidInput({
-        reason: `A newer packet is already published for ${toDisplay(publicKey)}; the older one is not republished.`
-      })
+      return yield* newerPublished(publicKey)
     }
     return yield* report(packet, stores)
   })

@@ -11,6 +11,7 @@ import { Clock, Effect, Either, Option } from "effect"
 import { encodeDnsMessage } from "../domain/dnsRecord.js"
 import { verify as verifySignature } from "../domain/ed25519.js"
 import { InvalidInput, SignatureInvalid } from "../domain/errors.js"
+import { toDisplay } from "../domain/keyDisplay.js"
 import { equals, type Keypair, type PublicKey } from "../domain/keys.js"
 import { PACKET_LIMIT } from "../domain/packetBudget.js"
 
@@ -25,6 +26,12 @@ export interface SignedPacket {
   readonly v: Uint8Array
   readonly sig: Uint8Array
 }
+
+/** A republish of a packet older than the key's newest is refused: it would roll the key's handoff back. */
+export const newerPublished = (publicKey: PublicKey): InvalidInput =>
+  new InvalidInput({
+    reason: `A newer packet is already published for ${toDisplay(publicKey)}; the older one is not republished.`
+  })
 
 /** A seq is a time in microseconds. */
 export const nowMicros: Effect.Effect<number> = Effect.map(Clock.currentTimeNanos, (nanos) => Number(nanos / 1000n))
