@@ -53,6 +53,8 @@ export const run = (o: DoctorOptions) =>
     }))
     // Without a key, the network is still checked, with a key nobody uses.
     const publisher: PublicKey = Either.isRight(key) ? key.right.publicKey : Keypair.generate().publicKey
+    // Only the public key is needed from here on.
+    if (Either.isRight(key)) key.right.wipe()
 
     const where = config.useDht
       ? `the DHT (${config.bootstrap.length === 0 ? "Mainline bootstrap nodes" : config.bootstrap.join(",")})`
@@ -116,7 +118,6 @@ export const run = (o: DoctorOptions) =>
             ? fail("handoff", "not checked: the network did not answer", "see the network check")
             : fail("handoff", error.message.split("\n")[0]!, "cclink revoke -y, then publish again with cclink")
       }))
-      key.right.wipe()
     }
 
     const ok = checks.every((check) => check.ok)

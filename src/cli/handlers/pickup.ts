@@ -44,6 +44,7 @@ export const run = (o: PickupOptions) =>
     )
     const publisher = explicit ?? keypair!.publicKey
     if (o.burn && !equals(keypair!.publicKey, publisher)) {
+      keypair!.wipe()
       return yield* new InvalidInput({
         reason: `--burn removes your own handoff; this one belongs to ${toDisplay(publisher)}.`
       })
