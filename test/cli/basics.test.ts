@@ -7,9 +7,9 @@ import { randomUUID } from "node:crypto"
 import { existsSync, readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { HELP_PATHS } from "../../src/cli/main.js"
+import { closedPort } from "../support/udp.js"
 import { jsonOf, run, start } from "./support/cli.js"
 import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
-import { closedPort } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
 let root: Root

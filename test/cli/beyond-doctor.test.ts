@@ -5,10 +5,11 @@
  */
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { closedPort } from "../support/udp.js"
 import { type LocalRelay, startLocalRelay } from "./support/beyond-network.js"
 import { jsonOf } from "./support/cli.js"
 import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
-import { closedPort, type LocalDht, startDht } from "./support/network.js"
+import { type LocalDht, startDht } from "./support/network.js"
 
 let root: Root
 let dht: LocalDht

@@ -10,10 +10,11 @@ import { randomUUID } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { closedPort as closedHttpPort } from "../support/httpServer.js"
 import { startPkarrRelay } from "../support/pkarrRelay.js"
+import { udpSink } from "../support/udp.js"
 import { type LocalRelay, startLocalRelay } from "./support/beyond-network.js"
 import { errorText, jsonOf } from "./support/cli.js"
 import { makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht, udpSink } from "./support/network.js"
+import { type LocalDht, startDht } from "./support/network.js"
 
 let root: Root
 let dht: LocalDht

@@ -7,9 +7,10 @@
 import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { writeWithMode } from "../support/files.js"
+import { udpSink } from "../support/udp.js"
 import { errorText, jsonOf, registerSecret } from "./support/cli.js"
 import { makeMachine, makePair, standInLines, useRoot } from "./support/machines.js"
-import { udpSink, useDht } from "./support/network.js"
+import { useDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
 const root = useRoot()

@@ -5,9 +5,10 @@
  */
 import { randomUUID } from "node:crypto"
 import { describe, expect, it } from "vitest"
+import { udpSink } from "../support/udp.js"
 import { errorText, jsonOf } from "./support/cli.js"
 import { makeKey, makeMachine, makePair, standInLines, useRoot } from "./support/machines.js"
-import { udpSink, useDht } from "./support/network.js"
+import { useDht } from "./support/network.js"
 
 const root = useRoot()
 const dht = useDht(40)

@@ -10,7 +10,8 @@ import * as Testnet from "../../src/dht/testnet.js"
 import { verify } from "../../src/domain/ed25519.js"
 import type { PublicKey } from "../../src/domain/keys.js"
 import { Dht, DhtConfig, type DhtSettings } from "../../src/services/Dht.js"
-import { udpSink } from "../cli/support/network.js"
+import { settings } from "../support/dhtClients.js"
+import { udpSink } from "../support/udp.js"
 
 export class Network extends Context.Tag("test/Network")<Network, Testnet.Testnet>() {}
 
@@ -20,21 +21,12 @@ export const network = (size: number) => Layer.scoped(Network, Testnet.make(size
 export const withClient = <A, E>(
   bootstrap: ReadonlyArray<string>,
   use: (dht: Dht["Type"]) => Effect.Effect<A, E>,
-  settings: Partial<DhtSettings> = {}
+  overrides: Partial<DhtSettings> = {}
 ) =>
   Effect.flatMap(Dht, use).pipe(
     Effect.provide(
       Mainline.layer.pipe(
-        Layer.provide(
-          Layer.succeed(DhtConfig, {
-            bootstrap,
-            relays: [],
-            useDht: true,
-            timeout: Duration.seconds(20),
-            stateDir: undefined,
-            ...settings
-          })
-        )
+        Layer.provide(Layer.succeed(DhtConfig, settings({ bootstrap, timeout: Duration.seconds(20), ...overrides })))
       )
     )
   )

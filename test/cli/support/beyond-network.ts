@@ -6,7 +6,7 @@
 import { Effect, Exit, Scope } from "effect"
 import * as Testnet from "../../../src/dht/testnet.js"
 import { type Relay, startRelay } from "../../support/relayServer.js"
-import { closedPort } from "./network.js"
+import { closedPort } from "../../support/udp.js"
 
 const scoped = async <A>(effect: Effect.Effect<A, unknown, Scope.Scope>) => {
   const scope = Effect.runSync(Scope.make())
