@@ -8,23 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { closedPort } from "../support/udp.js"
 import { type LocalRelay, startLocalRelay } from "./support/beyond-network.js"
 import { jsonOf } from "./support/cli.js"
-import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
-import { type LocalDht, startDht } from "./support/network.js"
+import { makeMachine, makePair, useRoot } from "./support/machines.js"
+import { useDht } from "./support/network.js"
 
-let root: Root
-let dht: LocalDht
+const root = useRoot()
+const dht = useDht(30)
 let relay: LocalRelay
 
 beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(30)
   relay = await startLocalRelay()
 })
 
 afterAll(async () => {
   await relay?.close()
-  await dht?.close()
-  root?.cleanup()
 })
 
 /** The checks of a text report: "ok  " or "FAIL", the name, the detail, and the fix line under a failure. */

@@ -13,26 +13,22 @@ import { startPkarrRelay } from "../support/pkarrRelay.js"
 import { udpSink } from "../support/udp.js"
 import { type LocalRelay, startLocalRelay } from "./support/beyond-network.js"
 import { errorText, jsonOf } from "./support/cli.js"
-import { makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
-import { type LocalDht, startDht } from "./support/network.js"
+import { makePair, standInLines, useRoot } from "./support/machines.js"
+import { useDht } from "./support/network.js"
 
-let root: Root
-let dht: LocalDht
+const root = useRoot()
+const dht = useDht(30)
 let relay: LocalRelay
 /** A URL where no HTTP server listens. */
 let deadRelay: string
 
 beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(30)
   relay = await startLocalRelay()
   deadRelay = await Effect.runPromise(closedHttpPort)
 })
 
 afterAll(async () => {
   await relay?.close()
-  await dht?.close()
-  root?.cleanup()
 })
 
 describe("relays alone (--no-dht)", () => {

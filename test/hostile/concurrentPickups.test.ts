@@ -6,29 +6,22 @@
  * error, and every exit code must be a documented one.
  */
 import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { type RunResult } from "../cli/support/cli.js"
-import { makeMachine, makePair, makeRoot, type Root } from "../cli/support/machines.js"
-import { type LocalDht, startDht } from "../cli/support/network.js"
+import { makeMachine, makePair, useRoot } from "../cli/support/machines.js"
+import { useDht } from "../cli/support/network.js"
 import { recordFigures } from "./support/figures.js"
 import { DOCUMENTED_EXIT_CODE } from "./support/outcome.js"
 
 const PICKUPS = 20
 const BURN_TRIALS = 5
 
-let root: Root
-let dht: LocalDht
+const root = useRoot()
+const dht = useDht(40)
 const figures: Record<string, unknown> = {}
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(40)
-})
 
 afterAll(async () => {
   recordFigures("concurrentPickups", figures)
-  await dht?.close()
-  root?.cleanup()
 })
 
 const countsOf = (values: ReadonlyArray<string>) =>

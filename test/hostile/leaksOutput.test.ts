@@ -11,29 +11,22 @@ import { randomBytes, randomUUID } from "node:crypto"
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { promisify } from "node:util"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { builtCli } from "../cli/support/build.js"
 import { registerSecret, type RunResult } from "../cli/support/cli.js"
-import { type Machine, makeMachine, makePair, makeRoot, type Root } from "../cli/support/machines.js"
-import { type LocalDht, startDht } from "../cli/support/network.js"
+import { type Machine, makeMachine, makePair, useRoot } from "../cli/support/machines.js"
+import { useDht } from "../cli/support/network.js"
 import { writeWithMode } from "../support/files.js"
 import { recordFigures } from "./support/figures.js"
 import { leaksIn } from "./support/leakForms.js"
 import { DOCUMENTED_EXIT_CODE } from "./support/outcome.js"
 
-let root: Root
-let dht: LocalDht
+const root = useRoot()
+const dht = useDht(20)
 const figures: Record<string, unknown> = {}
-
-beforeAll(async () => {
-  root = makeRoot()
-  dht = await startDht(20)
-})
 
 afterAll(async () => {
   recordFigures("leaksOutput", figures)
-  await dht?.close()
-  root?.cleanup()
 })
 
 const PIN = registerSecret("orchid-5529-lantern")
