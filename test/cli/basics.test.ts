@@ -5,20 +5,14 @@
  */
 import { randomUUID } from "node:crypto"
 import { existsSync, readFileSync } from "node:fs"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { HELP_PATHS } from "../../src/cli/main.js"
 import { closedPort } from "../support/udp.js"
 import { jsonOf, run, start } from "./support/cli.js"
-import { makeMachine, makePair, makeRoot, type Root } from "./support/machines.js"
+import { makeMachine, makePair, useRoot } from "./support/machines.js"
 import { onTerminal } from "./support/terminal.js"
 
-let root: Root
-
-beforeAll(() => {
-  root = makeRoot()
-})
-
-afterAll(() => root?.cleanup())
+const root = useRoot()
 
 const plain = () => makeMachine(root, `plain-${randomUUID().slice(0, 8)}`)
 const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {

@@ -11,20 +11,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type RestartableDht, startRestartableDht } from "./support/beyond-network.js"
 import { launch, type Running } from "./support/beyond-process.js"
 import { jsonOf } from "./support/cli.js"
-import { makePair, makeRoot, type Root, standInLines } from "./support/machines.js"
+import { makePair, standInLines, useRoot } from "./support/machines.js"
 
-let root: Root
+const root = useRoot()
 let dht: RestartableDht
 
 beforeAll(async () => {
-  root = makeRoot()
   dht = await startRestartableDht(40)
 })
 
-afterAll(async () => {
-  await dht?.close()
-  root?.cleanup()
-})
+afterAll(() => dht?.close())
 
 const ROUND = /^\d\d:\d\d republished: stored on (\d+) of (\d+) nodes$/
 

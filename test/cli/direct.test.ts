@@ -9,13 +9,12 @@ import { spawnSync } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { builtCli } from "./support/build.js"
 import { registerSecret } from "./support/cli.js"
-import { type Machine, makeMachine, makeRoot } from "./support/machines.js"
+import { type Machine, makeMachine, useRoot } from "./support/machines.js"
 
-const root = makeRoot()
-afterAll(root.cleanup)
+const root = useRoot()
 
 type Env = Readonly<Record<string, string | undefined>>
 

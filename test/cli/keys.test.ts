@@ -7,16 +7,15 @@ import { Either } from "effect"
 import { randomBytes, randomUUID } from "node:crypto"
 import { chmodSync, existsSync, readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
 import { toDisplay, toZ32 } from "../../src/domain/keyDisplay.js"
 import { Keypair } from "../../src/domain/keys.js"
 import { modeOf, writeWithMode } from "../support/files.js"
 import { errorText, jsonOf, registerSecret, type RunResult } from "./support/cli.js"
-import { makeKey, makeMachine, makeProject, makeRoot } from "./support/machines.js"
+import { makeKey, makeMachine, makeProject, useRoot } from "./support/machines.js"
 import { onTerminal } from "./support/terminal.js"
 
-const root = makeRoot()
-afterAll(root.cleanup)
+const root = useRoot()
 
 const machine = (name: string) => makeMachine(root, `${name}-${randomUUID().slice(0, 8)}`)
 
