@@ -1,25 +1,17 @@
 import { it } from "@effect/vitest"
 import { ConfigProvider, Effect, Layer, Redacted } from "effect"
-import { closeSync, mkdtempSync, openSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { closeSync, openSync } from "node:fs"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { afterAll, beforeAll, describe, expect } from "vitest"
+import { describe, expect } from "vitest"
 import { Passphrase, type SecretRequest } from "../../src/services/Passphrase.js"
 import { TerminalPrompt } from "../../src/services/TerminalPrompt.js"
 import { writeWithMode } from "../support/files.js"
-import { type Bundle, bundle, start } from "./childScript.js"
-import { promptInTerminal } from "./tmux.js"
+import { start } from "./childScript.js"
+import { usePromptChild } from "./promptHarness.js"
 
-const root = mkdtempSync(join(tmpdir(), "cclink-passphrase-"))
-let child: Bundle
-beforeAll(async () => {
-  child = await bundle(join(import.meta.dirname, "promptChild.ts"))
-})
-afterAll(() => {
-  child.remove()
-  rmSync(root, { recursive: true, force: true })
-})
+const child = usePromptChild("passphrase")
+const { root } = child
 
 let files = 0
 /** A secret file with real permission bits. */
@@ -133,7 +125,7 @@ describe("Passphrase from a file descriptor", () => {
       const [chunks, expected] of [[["correct ", "horse\n", "\n"], "correct horse\n"], [["pw\r", "\n"], "pw"]] as const
     ) {
       const { child: process3, finished } = start(
-        child.path,
+        child.path(),
         [JSON.stringify({ kind: "passphrase", creating: false, fd: 3 })],
         { stdio: ["ignore", "pipe", "pipe", "pipe"], env: withoutSecrets() }
       )
@@ -201,7 +193,7 @@ describe("Passphrase sources in priority order", () => {
     }))
 
   it("a real process with no terminal fails at once even while stdin stays open", async () => {
-    const { finished } = start(child.path, [JSON.stringify({ kind: "passphrase", creating: true })], {
+    const { finished } = start(child.path(), [JSON.stringify({ kind: "passphrase", creating: true })], {
       stdio: ["pipe", "pipe", "pipe"],
       env: withoutSecrets()
     })
@@ -254,7 +246,7 @@ describe("Passphrase when creating", () => {
 })
 
 describe("Passphrase on a real terminal (tmux)", () => {
-  const run = (request: object) => promptInTerminal(child.path, request, join(root, `result${++files}.json`))
+  const run = child.inTerminal
 
   it("asks twice without echoing what is typed, and restores the terminal", async () => {
     const { session, outcome } = run({ kind: "passphrase", creating: true })

@@ -1,22 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type Bundle, bundle, start } from "./childScript.js"
-import { promptInTerminal } from "./tmux.js"
+import { describe, expect, it } from "vitest"
+import { start } from "./childScript.js"
+import { usePromptChild } from "./promptHarness.js"
 
-const root = mkdtempSync(join(tmpdir(), "cclink-prompt-"))
-let child: Bundle
-beforeAll(async () => {
-  child = await bundle(join(import.meta.dirname, "promptChild.ts"))
-})
-afterAll(() => {
-  child.remove()
-  rmSync(root, { recursive: true, force: true })
-})
-
-let results = 0
-const run = (request: object) => promptInTerminal(child.path, request, join(root, `result${++results}.json`))
+const child = usePromptChild("prompt")
+const run = child.inTerminal
 
 describe("TerminalPrompt on a real terminal (tmux)", () => {
   it("confirm shows the answer and takes only y or yes as yes", async () => {
@@ -59,7 +46,7 @@ describe("TerminalPrompt on a real terminal (tmux)", () => {
 
 describe("TerminalPrompt without a terminal", () => {
   it("declines at once instead of waiting on stdin", async () => {
-    const { finished } = start(child.path, [JSON.stringify({ confirm: "Revoke the handoff?" })], {
+    const { finished } = start(child.path(), [JSON.stringify({ confirm: "Revoke the handoff?" })], {
       stdio: ["pipe", "pipe", "pipe"]
     })
     const result = await finished
