@@ -23,7 +23,7 @@ import {
 import { basename, dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
-import { resumeWithRealClaude } from "../support/claude.js"
+import { resumeWithRealClaude, useRealClaude } from "../support/claude.js"
 import { modeOf } from "../support/files.js"
 import { errorText, jsonOf } from "./support/cli.js"
 import { type Machine, makeKey, makeMachine, standInLines, useRoot } from "./support/machines.js"
@@ -32,6 +32,7 @@ import { onTerminal } from "./support/terminal.js"
 
 const root = useRoot()
 const dht = useDht(30)
+useRealClaude()
 
 interface Apart {
   readonly a: Machine

@@ -6,7 +6,7 @@ import { afterAll, describe, expect } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { type Placed, Placement, SessionPlacement } from "../../src/services/SessionPlacement.js"
 import type { SessionFile } from "../../src/services/Sessions.js"
-import { resumeWithRealClaude } from "../support/claude.js"
+import { resumeWithRealClaude, useRealClaude } from "../support/claude.js"
 import {
   hoursAgo,
   makeDir,
@@ -20,6 +20,7 @@ import {
   writeSessionFile
 } from "./claudeHome.js"
 
+useRealClaude()
 const { root, cleanup } = tempRoot()
 afterAll(cleanup)
 
