@@ -1,16 +1,15 @@
 /**
  * Where pickup starts `claude --resume`. Claude Code looks for a session
- * under the encoded folder of the directory it starts in, and the project may
- * live under another path on this machine (`/Users/alice/x` there,
- * `/home/alice/x` here), so the session file may first have to be copied
- * into the folder of the directory claude will start in.
+ * under the folder of the directory it starts in (Sessions.folderOf), and
+ * the project may live under another path on this machine (`/Users/alice/x`
+ * there, `/home/alice/x` here), so the session file may first have to be
+ * copied into the folder of the directory claude will start in.
  */
 import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import { Context, Data, Effect, Layer, Option, Stream } from "effect"
 import { createHash } from "node:crypto"
 import { InvalidInput, NotFound, PermissionError } from "../domain/errors.js"
-import { encodeProjectDir } from "../domain/projectDir.js"
 import type { SessionId } from "../domain/sessionId.js"
 import { type SessionFile, Sessions } from "./Sessions.js"
 
@@ -57,7 +56,7 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
    */
   readonly locate: (project: string, id: SessionId) => Effect.Effect<Placement, NotFound>
   /**
-   * Copies the session file into the encoded folder of `dir` (the directory the
+   * Copies the session file into the folder of `dir` (the directory the
    * project lives in here), with the source folder's `memory/` beside it.
    * Copies, never moves; never replaces an existing file; refuses when a
    * different session file of that name is already there.
@@ -81,7 +80,7 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
           Effect.orElseSucceed(Option.none<FileSystem.File.Type>)
         )
       const sessionFileFor = (dir: string, id: SessionId) =>
-        path.join(projectsDir, encodeProjectDir(dir), `${id}.jsonl`)
+        Effect.map(sessions.folderOf(dir), (folder) => path.join(folder, `${id}.jsonl`))
 
       const digest = (file: string) =>
         fs.stream(file).pipe(
@@ -128,14 +127,9 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
         })
 
       const locate = Effect.fn("SessionPlacement.locate")(function*(project: string, id: SessionId) {
-        if (path.isAbsolute(project)) {
-          const real = yield* fs.realPath(project).pipe(Effect.option)
-          for (const dir of new Set([project, ...Option.toArray(real)])) {
-            const file = sessionFileFor(dir, id)
-            if (Option.contains(yield* typeOf(dir), "Directory") && Option.contains(yield* typeOf(file), "File")) {
-              return Placement.InProject({ dir, file })
-            }
-          }
+        if (path.isAbsolute(project) && Option.contains(yield* typeOf(project), "Directory")) {
+          const file = yield* sessionFileFor(project, id)
+          if (Option.contains(yield* typeOf(file), "File")) return Placement.InProject({ dir: project, file })
         }
         return yield* sessions.findById(id).pipe(
           Effect.map((source) => Placement.Elsewhere({ source })),
@@ -157,7 +151,7 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
         if (!Option.contains(yield* typeOf(target), "Directory")) {
           return yield* new InvalidInput({ reason: `${dir} is not a directory.` })
         }
-        const file = sessionFileFor(target, source.sessionId)
+        const file = yield* sessionFileFor(target, source.sessionId)
         const folder = path.dirname(file)
         yield* fs.makeDirectory(folder, { recursive: true, mode: 0o700 }).pipe(
           Effect.mapError(failedTo("create", folder))

@@ -1,15 +1,18 @@
 /**
  * Claude Code's sessions on this machine: the `.jsonl` files under
- * `<config dir>/projects/<encoded cwd>/` (see `shared/spec/claude-sessions.md`).
- * Finds the session to publish from a directory, and a session by id.
+ * `<config dir>/projects/<folder>/` (see `shared/spec/claude-sessions.md`),
+ * the folder named as Claude Code names it (src/domain/projectDir.ts).
+ * Finds the session to publish from a directory, a session by id, and the
+ * folder Claude Code started in a directory uses.
  */
 import { FileSystem, Path } from "@effect/platform"
 import { Array as Arr, Clock, Config, Context, Effect, Layer, Option, Order, Schema } from "effect"
 import { homedir } from "node:os"
 import { isAbsolute } from "node:path"
 import { NotFound } from "../domain/errors.js"
-import { isSameOrNested } from "../domain/projectDir.js"
+import { isSameOrNested, projectFolderName } from "../domain/projectDir.js"
 import { parseSessionId, type SessionId } from "../domain/sessionId.js"
+import { workingDirectory } from "./workingDirectory.js"
 
 /** A session file; its project is not known until the file is read. */
 export interface SessionFile {
@@ -46,8 +49,14 @@ const cwdOfLine = (line: Uint8Array): Option.Option<string> =>
 const byNewest = Order.mapInput(Order.reverse(Order.Date), (session: SessionFile) => session.mtime)
 
 export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
-  /** `<config dir>/projects`: `CLAUDE_CONFIG_DIR` or `~/.claude`. */
+  /** `<config dir>/projects`: `CLAUDE_CONFIG_DIR` or `~/.claude`, in Unicode's composed form (NFC) as Claude Code takes it. */
   readonly projectsDir: string
+  /**
+   * The folder where Claude Code started in `dir` keeps its sessions and the
+   * project's `memory/`: `<projects>/<folder>` for the working directory it
+   * will see there, or the one `CLAUDE_CODE_PROJECT_DIR_NAME` names.
+   */
+  readonly folderOf: (dir: string) => Effect.Effect<string>
   /**
    * The sessions to publish from `dir`: the session named by
    * `CLAUDE_CODE_SESSION_ID` when cclink runs inside Claude Code and that
@@ -68,11 +77,22 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
       const fs = yield* FileSystem.FileSystem
       const path = yield* Path.Path
       const home = Option.getOrElse(yield* Config.option(Config.nonEmptyString("HOME")), homedir)
-      const configDir = Option.getOrElse(
-        yield* Config.option(Config.nonEmptyString("CLAUDE_CONFIG_DIR")),
-        () => path.join(home, ".claude")
-      )
+      const configVariable = Option.getOrUndefined(yield* Config.option(Config.nonEmptyString("CLAUDE_CONFIG_DIR")))
+      const folderSettings = {
+        CLAUDE_CONFIG_DIR: configVariable,
+        CLAUDE_CODE_PROJECT_DIR_NAME: Option.getOrUndefined(
+          yield* Config.option(Config.string("CLAUDE_CODE_PROJECT_DIR_NAME"))
+        )
+      }
+      // Claude Code composes the config folder's name (NFC) and files its projects there; on a
+      // file system that keeps names as given, a decomposed `é` would be another folder.
+      const configDir = (configVariable ?? path.join(home, ".claude")).normalize("NFC")
       const projectsDir = path.join(configDir, "projects")
+      const folderOf = (dir: string) =>
+        Effect.map(
+          workingDirectory(process.platform, dir),
+          (cwd) => path.join(projectsDir, projectFolderName(cwd, folderSettings))
+        )
       const envSessionId = Option.flatMap(
         yield* Config.option(Config.string("CLAUDE_CODE_SESSION_ID")),
         (raw) => Option.getRight(parseSessionId(raw))
@@ -86,7 +106,8 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
           Effect.map((info) => (info.type === "File" ? info.mtime : Option.none())),
           Effect.orElseSucceed(Option.none<Date>)
         )
-      const canonical = (dir: string) => fs.realPath(dir).pipe(Effect.orElseSucceed(() => path.resolve(dir)))
+      // The paths compared are the ones Claude Code records and names its folders after.
+      const canonical = (dir: string) => workingDirectory(process.platform, dir)
 
       const sessionFilesIn = (folder: string) =>
         listDir(folder).pipe(
@@ -196,7 +217,7 @@ export class Sessions extends Context.Tag("cclink/Sessions")<Sessions, {
         })
       })
 
-      return { projectsDir, discover, findById, projectOf, recent }
+      return { projectsDir, folderOf, discover, findById, projectOf, recent }
     })
   )
 }

@@ -235,6 +235,29 @@ describe("SessionPlacement.copyInto", () => {
 })
 
 describe("with the real Claude Code", () => {
+  it.effect("a project path past 200 characters: placed in the hashed folder claude resumes from", () => {
+    const s = scenario()
+    const longOnB = makeDir(join(s.b.home, "d".repeat(150), "\u00e9".repeat(60)))
+    writeFileSync(s.synced, `${userLine(s.pathOnA, ID).slice(0, -1)},"uuid":"${OTHER}"}\n`)
+    return Effect.gen(function*() {
+      const placed = yield* copyInto(elsewhere(yield* locate(s.pathOnA)), longOnB)
+      expect(placed.file).toBe(join(s.b.projectsDir, encodeProjectDir(longOnB), `${ID}.jsonl`))
+      expect(encodeProjectDir(longOnB)).toMatch(/^.{200}-[0-9a-z]+$/)
+      rmSync(s.synced)
+      expect(resumeWithRealClaude(ID, { cwd: longOnB, env: { HOME: s.b.home } })).toBe("found")
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("CLAUDE_CODE_PROJECT_DIR_NAME: placed in the one folder it names", () => {
+    const s = scenario()
+    const env = { HOME: s.b.home, CLAUDE_CONFIG_DIR: s.b.configDir, CLAUDE_CODE_PROJECT_DIR_NAME: "everything" }
+    return Effect.gen(function*() {
+      const placed = yield* copyInto(elsewhere(yield* locate(s.pathOnA)), s.pathOnB)
+      expect(placed.file).toBe(join(s.b.projectsDir, "everything", `${ID}.jsonl`))
+      expect(yield* locate(s.pathOnB)).toEqual(Placement.InProject({ dir: s.pathOnB, file: placed.file }))
+    }).pipe(withPlacement(env))
+  })
+
   it.effect("the placed session is found by `claude --resume` started in the project here", () => {
     const s = scenario()
     const session = `${userLine(s.pathOnA, ID).slice(0, -1)},"uuid":"${OTHER}","timestamp":"${
