@@ -62,7 +62,7 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
    * different session file of that name is already there.
    */
   readonly copyInto: (
-    source: SessionFile,
+    source: Pick<SessionFile, "sessionId" | "file">,
     dir: string
   ) => Effect.Effect<Placed, InvalidInput | PermissionError>
 }>() {
@@ -144,7 +144,10 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
         )
       })
 
-      const copyInto = Effect.fn("SessionPlacement.copyInto")(function*(source: SessionFile, dir: string) {
+      const copyInto = Effect.fn("SessionPlacement.copyInto")(function*(
+        source: Pick<SessionFile, "sessionId" | "file">,
+        dir: string
+      ) {
         const target = yield* fs.realPath(dir).pipe(
           Effect.mapError(() => new InvalidInput({ reason: `The project directory ${dir} does not exist here.` }))
         )

@@ -6,6 +6,7 @@
  * into the folder of B's project directory and starts claude there; without a
  * terminal it needs --project-dir or -y; with the file nowhere it launches
  * nothing. `--no-launch` places the file the same way and prints the command.
+ * An explicit --project-dir wins even when the payload's path exists on B.
  */
 import { randomUUID } from "node:crypto"
 import {
@@ -26,7 +27,7 @@ import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { resumeWithRealClaude, useRealClaude } from "../support/claude.js"
 import { modeOf } from "../support/files.js"
 import { errorText, jsonOf } from "./support/cli.js"
-import { type Machine, makeKey, makeMachine, standInLines, useRoot } from "./support/machines.js"
+import { type Machine, makeKey, makeMachine, makePair, makeProject, standInLines, useRoot } from "./support/machines.js"
 import { useDht } from "./support/network.js"
 import { onTerminal } from "./support/terminal.js"
 
@@ -166,6 +167,40 @@ describe("different project paths on A and B", () => {
       `Session data is not on this machine: no ${sessionId}.jsonl under ${b.projectsDir}.`
     )
     for (const option of ["Syncthing", "rsync", "NFS", "Tailscale"]) expect(missing.stderr).toContain(option)
+    expect(existsSync(dirname(placed))).toBe(false)
+  })
+})
+
+describe("an explicit --project-dir", () => {
+  // The payload's path exists on B too, with the session in its folder: the case where a guess
+  // used to beat the user's instruction.
+  const samePaths = async () => {
+    const pair = makePair(root, dht.bootstrap)
+    expect((await pair.a.run([], { cwd: pair.project })).code).toBe(0)
+    const chosen = makeProject(root, `chosen-${randomUUID().slice(0, 8)}`)
+    const placed = join(pair.b.projectsDir, encodeProjectDir(chosen), `${pair.sessionId}.jsonl`)
+    return { ...pair, chosen, placed }
+  }
+
+  it("wins over the payload's path that exists here: the session is copied there and claude starts there", async () => {
+    const { b, project, sessionId, chosen, placed } = await samePaths()
+    const inProject = join(b.projectsDir, encodeProjectDir(project), `${sessionId}.jsonl`)
+    const picked = await b.run(["pickup", "-y", "--project-dir", chosen])
+    expect(picked.code).toBe(0)
+    expect(picked.stdout.trimEnd().split("\n")).toEqual(standInLines(chosen, ["--resume", sessionId]))
+    expect(readFileSync(placed)).toEqual(readFileSync(inProject))
+    expect(picked.stderr).toContain(copiedLine(b, inProject, placed))
+
+    const json = jsonOf(await b.run(["pickup", "--no-launch", "--json", "--project-dir", chosen]))
+    expect(json).toMatchObject({ sessionFile: placed, placed: true, copied: [], resumeDir: chosen })
+  })
+
+  it("-y without it keeps resuming in the payload's path", async () => {
+    const { b, project, sessionId, placed } = await samePaths()
+    const picked = await b.run(["pickup", "-y"], { cwd: b.home })
+    expect(picked.code).toBe(0)
+    expect(picked.stdout.trimEnd().split("\n")).toEqual(standInLines(project, ["--resume", sessionId]))
+    expect(picked.stderr).not.toContain("Copied")
     expect(existsSync(dirname(placed))).toBe(false)
   })
 })

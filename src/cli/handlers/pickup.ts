@@ -96,6 +96,8 @@ export const run = (o: PickupOptions) =>
 
       const placement = yield* SessionPlacement
       const located = yield* Effect.either(placement.locate(payload.project, sessionId))
+      // An explicit --project-dir always wins over the payload's path, even one that exists here.
+      const inProject = Option.isNone(o.projectDir) && located._tag === "Right" && located.right._tag === "InProject"
       const target = Option.getOrElse(
         o.projectDir,
         () => located._tag === "Right" && located.right._tag === "InProject" ? located.right.dir : process.cwd()
@@ -107,7 +109,7 @@ export const run = (o: PickupOptions) =>
        */
       const place = Effect.gen(function*() {
         const found = yield* located
-        if (found._tag === "InProject") return { dir: found.dir, file: found.file, copied: [] }
+        if (found._tag === "InProject" && inProject) return { dir: found.dir, file: found.file, copied: [] }
         if (Option.isNone(o.projectDir) && !o.yes && !terminal.interactive) {
           return yield* new InvalidInput({
             reason: `The project ${payload.project} is not on this machine.\n` +
@@ -120,7 +122,8 @@ export const run = (o: PickupOptions) =>
           }?`
           if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
         }
-        const placed = yield* placement.copyInto(found.source, target)
+        const source = found._tag === "InProject" ? { sessionId, file: found.file } : found.source
+        const placed = yield* placement.copyInto(source, target)
         if (!o.json) {
           yield* Effect.forEach(
             placed.copied,
@@ -167,7 +170,7 @@ export const run = (o: PickupOptions) =>
         return
       }
 
-      if (!o.yes && terminal.interactive && located._tag === "Right" && located.right._tag === "InProject") {
+      if (!o.yes && terminal.interactive && inProject && located._tag === "Right") {
         const question = `Resume session ${shortSessionId(sessionId)} in ${homeRelative(located.right.dir)}?`
         if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
       }
