@@ -20,7 +20,7 @@ export const quickWhoami = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv)
   const json = args.length === 2 && args[1] === "--json"
   if (args[0] !== "whoami" || !(args.length === 1 || json)) return false
   const path = keyFilePath({ keyFile: env.CCLINK_KEY_FILE, home: env.HOME })
-  const read = readSecretFileSync(path, KEY_FILE_READ)
+  const read = readSecretFileSync(path, KEY_FILE_READ, process.platform)
   if (Either.isLeft(read)) return false
   const bytes = read.right
   try {

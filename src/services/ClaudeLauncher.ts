@@ -7,10 +7,10 @@ import { spawn } from "node:child_process"
 import { constants as fsConstants } from "node:fs"
 import { access, stat } from "node:fs/promises"
 import { constants as osConstants } from "node:os"
-import { delimiter, isAbsolute, join } from "node:path"
 import { NotFound } from "../domain/errors.js"
 import type { SessionId } from "../domain/sessionId.js"
 import { shellQuote } from "../domain/shellQuote.js"
+import { claudeCandidates, launchCommand, needsExecuteBit } from "./claudeExecutable.js"
 
 /** One `resume` as the test layer records it. */
 export interface ResumeCall {
@@ -35,10 +35,12 @@ const notInstalled = new NotFound({
   hint: "Install it with: npm install -g @anthropic-ai/claude-code"
 })
 
-const isExecutableFile = (file: string) =>
+const isExecutableFile = (platform: NodeJS.Platform, file: string) =>
   Effect.promise(() =>
     stat(file)
-      .then((info) => info.isFile() ? access(file, fsConstants.X_OK).then(() => true) : false)
+      .then((info) =>
+        !info.isFile() ? false : needsExecuteBit(platform) ? access(file, fsConstants.X_OK).then(() => true) : true
+      )
       .catch(() => false)
   )
 
@@ -60,22 +62,30 @@ export class ClaudeLauncher extends Context.Tag("cclink/ClaudeLauncher")<ClaudeL
   static readonly layer = Layer.effect(
     ClaudeLauncher,
     Effect.gen(function*() {
-      const path = Option.getOrElse(yield* Config.option(Config.string("PATH")), () => "")
-      // Empty and relative PATH entries would resolve against the current
-      // directory, where anyone could have put a `claude`: skipped.
-      const dirs = path.split(delimiter).filter(isAbsolute)
+      const { platform } = process
+      const variable = (name: string) => Effect.map(Config.option(Config.string(name)), Option.getOrUndefined)
+      const candidates = claudeCandidates(platform, {
+        PATH: yield* variable("PATH"),
+        PATHEXT: yield* variable("PATHEXT")
+      })
+      const comSpec = yield* variable("ComSpec")
 
       const locate = Effect.gen(function*() {
-        for (const dir of dirs) {
-          const candidate = join(dir, "claude")
-          if (yield* isExecutableFile(candidate)) return candidate
+        for (const candidate of candidates) {
+          if (yield* isExecutableFile(platform, candidate)) return candidate
         }
         return yield* notInstalled
       }).pipe(Effect.withSpan("ClaudeLauncher.locate"))
 
       const run = (claude: string, id: SessionId, dir: string) =>
         Effect.async<number, NotFound>((resume) => {
-          const child = spawn(claude, ["--resume", id], { cwd: dir, stdio: "inherit", env: claudeEnvironment() })
+          const launch = launchCommand(platform, claude, ["--resume", id], comSpec)
+          const child = spawn(launch.command, launch.args, {
+            cwd: dir,
+            stdio: "inherit",
+            env: claudeEnvironment(),
+            windowsVerbatimArguments: launch.verbatim
+          })
           // Claude Code reads the terminal in raw mode, where Ctrl-C is a key
           // press, not a signal; a signal sent to cclink alone (`kill`, a
           // supervisor) is passed on, so claude decides how to end.

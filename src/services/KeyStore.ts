@@ -57,6 +57,7 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
       const passphrase = yield* Passphrase
       const costs = yield* EnvelopeCosts
       const path = yield* keyPath
+      const { platform } = process
 
       const exists = secretFileExists(path, "key file")
 
@@ -80,7 +81,7 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
           )
 
       const load = Effect.fn("KeyStore.load")(function*(sources: SecretSources = {}) {
-        const bytes = yield* readSecretFile(path, KEY_FILE_READ).pipe(
+        const bytes = yield* readSecretFile(path, KEY_FILE_READ, platform).pipe(
           Effect.catchTag("FileError", (error) =>
             Effect.fail(
               error.code === "ENOENT"
@@ -105,7 +106,7 @@ export class KeyStore extends Context.Tag("cclink/KeyStore")<KeyStore, {
             Effect.zipRight(envelope),
             Effect.flatMap(({ sealSeed }) => sealSeed(keypair.seed(), passphrase, costs))
           )
-        yield* writeSecretFile(path, contents, { what: "key file", overwrite: options.overwrite }).pipe(
+        yield* writeSecretFile(path, contents, { what: "key file", overwrite: options.overwrite, platform }).pipe(
           // Lost a race with another writer: the key that appeared meanwhile is kept.
           Effect.catchTag(
             "FileError",

@@ -68,7 +68,7 @@ export class Passphrase extends Context.Tag("cclink/Passphrase")<Passphrase, {
           request.fd !== undefined
             ? fromDescriptor(request.kind, request.fd)
             : request.file !== undefined
-            ? fromFile(request.kind, request.file)
+            ? fromFile(request.kind, request.file, process.platform)
             : Option.isSome(fromEnv)
             // A fresh Redacted each time, so a caller wiping its copy leaves the next request intact.
             ? Effect.succeed(Redacted.make(Redacted.value(fromEnv.value)))
@@ -136,8 +136,8 @@ const fromDescriptor = (kind: SecretKind, fd: number) =>
     )
     : Effect.fail(new PassphraseError({ reason: `--${kind.toLowerCase()}-fd takes a file descriptor number.` }))
 
-const fromFile = (kind: SecretKind, path: string) =>
-  readSecretFile(path, { what: `${kind} file`, modes: [0o600, 0o400], maxBytes: MAX_BYTES }).pipe(
+const fromFile = (kind: SecretKind, path: string, platform: NodeJS.Platform) =>
+  readSecretFile(path, { what: `${kind} file`, modes: [0o600, 0o400], maxBytes: MAX_BYTES }, platform).pipe(
     Effect.catchTag("FileError", (error) => Effect.fail(unreadable(error))),
     Effect.flatMap((bytes) => decode(kind, bytes))
   )

@@ -33,9 +33,10 @@ export const exists = (path: string, what: string): Effect.Effect<boolean, FileE
 /** Reads a secret file whole (see secretFileRead.ts). The caller wipes the returned bytes. */
 export const readSecretFile = (
   path: string,
-  options: ReadOptions
+  options: ReadOptions,
+  platform: NodeJS.Platform
 ): Effect.Effect<Uint8Array, FileError | PermissionError> =>
-  Effect.suspend(() => readSecretFileSync(path, options)).pipe(
+  Effect.suspend(() => readSecretFileSync(path, options, platform)).pipe(
     Effect.mapError((refusal) => {
       switch (refusal._tag) {
         case "SystemError":
@@ -93,6 +94,8 @@ export interface WriteOptions {
   readonly what: string
   /** Replace an existing file; without it an existing file fails the write with code `EEXIST`. */
   readonly overwrite: boolean
+  /** Windows cannot open a folder to sync it (NTFS journals the rename itself): the last step is skipped there. */
+  readonly platform: NodeJS.Platform
 }
 
 /**
@@ -145,6 +148,7 @@ export const writeSecretFile = (
         fs.unlinkSync(temp)
       }
     })
+    if (options.platform === "win32") return
     yield* step(folder, "sync the folder", () => {
       const folderFd = fs.openSync(folder, O_RDONLY | O_DIRECTORY)
       try {

@@ -16,6 +16,17 @@ export interface ReadOptions {
   readonly maxBytes: number
 }
 
+/**
+ * Whether a secret file's permission bits are acceptable. Where POSIX modes
+ * exist (Linux, macOS) they must be one of `modes`: nobody but the owner may
+ * read the file. Windows has none: Node reports 0666, or 0444 for a read-only
+ * file, whatever the file's access control list says, so no mode can be
+ * required there; the ACL of the user's profile folder, where the key lives,
+ * is what keeps other users out.
+ */
+export const modeAccepted = (platform: NodeJS.Platform, mode: number, modes: ReadonlyArray<number>): boolean =>
+  platform === "win32" || modes.includes(mode & 0o777)
+
 /** Why a secret file was not read. */
 export type ReadRefusal =
   | { readonly _tag: "SystemError"; readonly error: unknown }
@@ -27,7 +38,11 @@ export type ReadRefusal =
  * bytes is one read; a pipe (`--passphrase-file <(pass show cclink)`) blocks
  * until its writer closes it, as the asynchronous read would.
  */
-export const readSecretFileSync = (path: string, options: ReadOptions): Either.Either<Uint8Array, ReadRefusal> => {
+export const readSecretFileSync = (
+  path: string,
+  options: ReadOptions,
+  platform: NodeJS.Platform
+): Either.Either<Uint8Array, ReadRefusal> => {
   let fd: number
   try {
     fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOCTTY)
@@ -37,7 +52,7 @@ export const readSecretFileSync = (path: string, options: ReadOptions): Either.E
   const buffer = new Uint8Array(options.maxBytes + 1)
   try {
     const mode = fs.fstatSync(fd).mode & 0o777
-    if (!options.modes.includes(mode)) return Either.left({ _tag: "WrongMode", mode })
+    if (!modeAccepted(platform, mode, options.modes)) return Either.left({ _tag: "WrongMode", mode })
     let length = 0
     let n: number
     while ((n = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0) {
