@@ -2,8 +2,8 @@
 /**
  * The `cclink` executable: a small loader, built as CommonJS (Node loads a
  * CommonJS entry about 10 ms sooner than an ES module). `--version` and
- * `--help` answer at once (the help texts are rendered by @effect/cli at build
- * time); `whoami` on a plaintext key answers without the Effect runtime
+ * `--help` answer at once (the help texts are rendered from the command
+ * definitions at build time); `whoami` on a plaintext key answers without the Effect runtime
  * (./direct.ts); everything else runs the command line's bundle, loaded
  * through V8's code cache.
  */

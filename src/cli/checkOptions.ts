@@ -34,14 +34,16 @@ const positionalsOf = (usage: Usage): number => {
   }
 }
 
-/** @effect/cli's own options, which every command accepts. */
-const BUILT_IN: Known = new Map([
+/**
+ * @effect/cli's own options that cclink keeps, which every command accepts
+ * (the root help lists them). Its `--wizard` and `--log-level` are refused
+ * as unknown: neither does anything useful here.
+ */
+export const BUILT_IN: Known = new Map([
   ["--help", false],
   ["-h", false],
   ["--version", false],
-  ["--wizard", false],
-  ["--completions", true],
-  ["--log-level", true]
+  ["--completions", true]
 ])
 
 const optionsOf = (usage: Usage, into: Map<string, boolean>): Map<string, boolean> => {
@@ -62,6 +64,10 @@ const optionsOf = (usage: Usage, into: Map<string, boolean>): Map<string, boolea
       return into
   }
 }
+
+/** Every option a command's parser takes (its own and `BUILT_IN`), and whether a value follows each. */
+export const knownOptions = (descriptor: CommandDescriptor.Command<unknown>): Known =>
+  optionsOf(CommandDescriptor.getUsage(descriptor), new Map(BUILT_IN))
 
 /** A long option at most two edits away, for "did you mean". */
 const closest = (word: string, known: Known): Option.Option<string> => {
@@ -89,9 +95,8 @@ export const checkOptions = (
   const command = Option.isSome(named) ? `cclink ${args[0]}` : "cclink"
   const descriptor = Option.getOrUndefined(Option.orElse(named, () => HashMap.get(subcommands, "publish")))
   if (descriptor === undefined) return Either.right([...args])
-  const usage = CommandDescriptor.getUsage(descriptor)
-  const known: Known = optionsOf(usage, new Map(BUILT_IN))
-  const positionals = positionalsOf(usage)
+  const known = knownOptions(descriptor)
+  const positionals = positionalsOf(CommandDescriptor.getUsage(descriptor))
   const checked = Option.isSome(named) ? [args[0]!] : []
   let given = 0
   const tooMany = (arg: string) => Either.left(`Unexpected argument "${arg}". See \`${command} --help\`.`)

@@ -16,6 +16,18 @@ export const ExitCode = {
   Declined: 7
 } as const
 
+/** Each code and what it means, for `cclink --help` (the README's table says more). */
+export const EXIT_CODES: ReadonlyArray<readonly [number, string]> = [
+  [ExitCode.Ok, "ok (pickup: claude's own code)"],
+  [ExitCode.Error, "usage or other error"],
+  [ExitCode.Expired, "expired"],
+  [ExitCode.SignatureInvalid, "bad signature"],
+  [ExitCode.Secret, "passphrase, PIN or decryption"],
+  [ExitCode.NotFound, "not found"],
+  [ExitCode.Network, "network"],
+  [ExitCode.Declined, "declined, or no terminal to ask"]
+]
+
 export const exitCodeOf = (error: CclinkError): number => {
   switch (error._tag) {
     case "Expired":

@@ -7,7 +7,7 @@ import { Command, ValidationError } from "@effect/cli"
 import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
-import { Console, Effect, Either, HashMap, Layer, Option } from "effect"
+import { Effect, Either, HashMap, Layer, Option } from "effect"
 import { withOptionalValues } from "./argv.js"
 import { checkOptions } from "./checkOptions.js"
 import * as doctor from "./commands/doctor.js"
@@ -18,26 +18,34 @@ import * as publish from "./commands/publish.js"
 import * as revoke from "./commands/revoke.js"
 import * as testnet from "./commands/testnet.js"
 import * as whoami from "./commands/whoami.js"
+import type { About } from "./described.js"
 import { ExitCode } from "./exitCode.js"
+import { commandHelp, rootHelp } from "./help.js"
 import { findInlineSecret } from "./inlineSecrets.js"
 import { lazy } from "./lazy.js"
 import { report, runCommand } from "./outcome.js"
 import { withPlainConsole } from "./plainConsole.js"
+import { colours, stripAnsi } from "./style.js"
 import { checkUsage } from "./usageErrors.js"
 import { VERSION } from "./version.js"
 
+/** Every subcommand by name, in the order `cclink --help` lists them. */
+const commands = { publish, pickup, init, whoami, list, revoke, testnet, doctor }
+
+const about: About = {
+  summary: "hand a Claude Code session to another machine",
+  examples: [
+    ["cclink init", "create your key (once per identity)"],
+    ["cclink", "publish the current session (machine A)"],
+    ["cclink pickup", "resume it (machine B, same key)"],
+    ["cclink pickup --wait", "or wait on B first, then publish on A"],
+    ["cclink --share pk:<their key>", "hand it to someone else"]
+  ]
+}
+
 /** `cclink` alone publishes, as in the reference; `cclink publish` is the same command. */
 const root = Command.make("cclink", publish.options, lazy(() => import("./handlers/publish.js"))).pipe(
-  Command.withDescription(
-    "Hand a Claude Code session to another machine over the Mainline DHT: no accounts, no servers,\n" +
-      "only age ciphertext on the wire. Without a subcommand, publishes the current session.\n\n" +
-      "Examples:\n" +
-      "  cclink init            create your key (once per identity)\n" +
-      "  cclink                 publish the current session (machine A)\n" +
-      "  cclink pickup          resume it (machine B, same key)\n\n" +
-      "Exit codes: 0 ok, 1 error, 2 expired, 3 bad signature, 4 passphrase/PIN/decryption,\n" +
-      "5 not found, 6 network, 7 declined."
-  ),
+  Command.withDescription(about.summary),
   Command.withSubcommands([
     publish.command,
     pickup.command,
@@ -62,18 +70,23 @@ const Platform = Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTermin
 export const HELP_PATHS: ReadonlyArray<string> = ["", ...[...HashMap.keys(subcommands)].sort()]
 
 /**
- * @effect/cli's own help for `cclink <path> --help`, with its ANSI styles, as
- * it would print it. The build stores these texts so `--help` answers without
- * loading the command tree (src/cli/bin.ts).
+ * The help for `cclink <path> --help`, made from the command definitions
+ * (./help.ts), with bold section titles. The build stores these texts so
+ * `--help` alone answers without loading the command tree (src/cli/bin.ts).
  */
-export const renderHelp = (path: string): Promise<string> => {
-  const lines: Array<string> = []
-  const argv = ["node", "cclink", ...(path === "" ? [] : [path]), "--help"]
-  return Effect.runPromise(
-    Console.consoleWith((console) =>
-      Console.withConsole(cli(argv), { ...console, log: (...args) => Effect.sync(() => lines.push(args.join(" "))) })
-    ).pipe(Effect.provide(Platform))
-  ).then(() => lines.join("\n"))
+export const renderHelp = (path: string): string => {
+  if (path === "") {
+    return rootHelp(VERSION, Object.entries(commands).map(([name, { about, spec }]) => ({ name, about, spec })), about)
+  }
+  const { about: summary, spec } = commands[path as keyof typeof commands]
+  // `cclink` alone publishes, so the word is optional there.
+  return commandHelp(path === "publish" ? "cclink [publish]" : `cclink ${path}`, spec, summary)
+}
+
+/** Whether the words ask for help (before any `--`, after which nothing is an option). */
+const asksForHelp = (args: ReadonlyArray<string>): boolean => {
+  const end = args.indexOf("--")
+  return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h")
 }
 
 /** Runs the CLI on `argv` (process.argv form) and resolves to the exit code. */
@@ -87,6 +100,12 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
   if (Either.isLeft(args)) {
     report(args.left)
     return Promise.resolve(ExitCode.Error)
+  }
+  if (asksForHelp(args.right)) {
+    const path = HashMap.has(subcommands, args.right[0] ?? "") ? args.right[0]! : ""
+    const help = renderHelp(path)
+    process.stdout.write(`${colours(process.stdout) ? help : stripAnsi(help)}\n`)
+    return Promise.resolve(ExitCode.Ok)
   }
   return runCommand(
     checkUsage(root.descriptor, ["cclink", ...args.right]).pipe(

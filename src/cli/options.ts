@@ -1,59 +1,53 @@
 /**
  * Options shared by several commands, defined once so every command spells
- * them the same way.
+ * and explains them the same way.
  */
 import { Options } from "@effect/cli"
+import { general, network as networkOption, secrets } from "./described.js"
 
-export const json = Options.boolean("json").pipe(
-  Options.withDescription("Print one JSON object on stdout instead of text.")
-)
+export const json = general(Options.boolean("json"), "print one JSON object on stdout instead of text")
 
-export const yes = Options.boolean("yes").pipe(
-  Options.withAlias("y"),
-  Options.withDescription("Answer yes to confirmations.")
-)
+export const yes = general(Options.boolean("yes").pipe(Options.withAlias("y")), "answer yes to confirmations")
+
+export const qr = (what: string) => general(Options.boolean("qr"), `also show ${what} as a QR code`)
 
 /** How the commands that touch the network reach it. */
 export const network = {
-  bootstrap: Options.text("bootstrap").pipe(
-    Options.optional,
-    Options.withDescription(
-      "DHT bootstrap nodes, host:port[,host:port...] (overrides CCLINK_BOOTSTRAP; default: the Mainline routers)."
-    )
+  bootstrap: networkOption(
+    Options.text("bootstrap").pipe(Options.withPseudoName("HOST:PORT[,...]"), Options.optional),
+    "bootstrap nodes (default: CCLINK_BOOTSTRAP or Mainline's)"
   ),
-  relay: Options.text("relay").pipe(
-    Options.repeated,
-    Options.withDescription("A pkarr relay URL; repeatable (overrides CCLINK_RELAYS).")
+  relay: networkOption(
+    Options.text("relay").pipe(Options.withPseudoName("URL"), Options.repeated),
+    "a pkarr relay; repeatable (default: CCLINK_RELAYS)"
   ),
-  noDht: Options.boolean("no-dht").pipe(
-    Options.withDescription("Use only the relays (for networks that block UDP).")
-  ),
-  timeout: Options.text("timeout").pipe(
-    Options.optional,
-    Options.withDescription("Deadline for the network, retries included: seconds or 30s, 2m (default 30s).")
+  noDht: networkOption(Options.boolean("no-dht"), "use only the relays (where UDP is blocked)"),
+  timeout: networkOption(
+    Options.text("timeout").pipe(Options.withPseudoName("DURATION"), Options.optional),
+    "network deadline, retries included (default 30s)"
   )
 }
 
-/** Where the key's passphrase comes from when the key file is an envelope. */
+/** Where the key's passphrase comes from when the key file is an envelope (else CCLINK_PASSPHRASE or a prompt). */
 export const passphraseSources = {
-  passphraseFile: Options.file("passphrase-file").pipe(
-    Options.optional,
-    Options.withDescription("Read the key passphrase from this file (mode 0600 or 0400).")
+  passphraseFile: secrets(
+    Options.file("passphrase-file").pipe(Options.withPseudoName("PATH"), Options.optional),
+    "key passphrase from this file (mode 0600/0400)"
   ),
-  passphraseFd: Options.integer("passphrase-fd").pipe(
-    Options.optional,
-    Options.withDescription("Read the key passphrase from this open file descriptor.")
+  passphraseFd: secrets(
+    Options.integer("passphrase-fd").pipe(Options.withPseudoName("FD"), Options.optional),
+    "key passphrase from this open file descriptor"
   )
 }
 
-/** Where a handoff PIN comes from (CCLINK_PIN, or a prompt, otherwise). */
+/** Where a handoff PIN comes from (else CCLINK_PIN, or a prompt). */
 export const pinSources = {
-  pinFile: Options.file("pin-file").pipe(
-    Options.optional,
-    Options.withDescription("Read the PIN from this file (mode 0600 or 0400).")
+  pinFile: secrets(
+    Options.file("pin-file").pipe(Options.withPseudoName("PATH"), Options.optional),
+    "PIN from this file (mode 0600/0400)"
   ),
-  pinFd: Options.integer("pin-fd").pipe(
-    Options.optional,
-    Options.withDescription("Read the PIN from this open file descriptor.")
+  pinFd: secrets(
+    Options.integer("pin-fd").pipe(Options.withPseudoName("FD"), Options.optional),
+    "PIN from this open file descriptor"
   )
 }

@@ -6,7 +6,8 @@
 import { randomUUID } from "node:crypto"
 import { existsSync, readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { HELP_PATHS } from "../../src/cli/main.js"
+import { HELP_PATHS, renderHelp } from "../../src/cli/main.js"
+import { stripAnsi } from "../../src/cli/style.js"
 import { closedPort } from "../support/udp.js"
 import { jsonOf, run, start } from "./support/cli.js"
 import { makeMachine, makePair, useRoot } from "./support/machines.js"
@@ -31,25 +32,35 @@ describe("help and version", () => {
   // Every command the build renders help for, so a new command is covered as soon as it exists.
   const commands = HELP_PATHS.map((path) => (path === "" ? "cclink" : `cclink ${path}`))
 
-  it.each(commands)("%s --help: usage, description and examples on stdout", async (command) => {
-    const result = await run([...command.split(" ").slice(1), "--help"], { env: plain().env })
-    expect(result.code).toBe(0)
-    expect(result.stderr).toBe("")
-    expect(result.stdout).toContain("USAGE")
-    expect(result.stdout).toContain(`$ ${command.split(" ").at(-1)}`)
-    expect(result.stdout).toContain("DESCRIPTION")
-    expect(result.stdout).toMatch(/Examples?:\n {2}(\S+=\S+ )?cclink /)
+  it.each(commands)("%s --help: the help made from the command definitions, on stdout", async (command) => {
+    const path = command.split(" ").slice(1)
+    const result = await run([...path, "--help"], { env: plain().env })
+    expect(result).toMatchObject({ code: 0, stderr: "", stdout: `${stripAnsi(renderHelp(path[0] ?? ""))}\n` })
+    expect(result.stdout).toMatch(/^(Usage: cclink|cclink \d)/)
+    expect(result.stdout).toMatch(/Examples:\n {2}(\S+=\S+ )?cclink/)
   })
 
-  // `--help` alone prints the text rendered at build time; with any other argument after it, the
-  // command line parses it live. Both must read the same.
-  it.each(commands)("%s --help stored at build time is what @effect/cli prints", async (command) => {
+  // `--help` alone prints the text rendered at build time; with other words around it, the
+  // command line parses them first. Both must read the same.
+  it.each(commands)("%s --help stored at build time is what the command line prints", async (command) => {
     const env = plain().env
     const args = command.split(" ").slice(1)
     const stored = await run([...args, "--help"], { env })
-    const live = await run([...args, "--help", "--log-level", "info"], { env })
+    const live = await run([...args, "-h", "--help"], { env })
     expect(live.code).toBe(0)
     expect(stored.stdout).toBe(live.stdout)
+  })
+
+  it("@effect/cli's --wizard and --log-level are refused, --completions kept", async () => {
+    const m = plain()
+    for (const args of [["--wizard"], ["pickup", "--log-level", "info"]]) {
+      const refused = await m.run(args)
+      expect(refused.code).toBe(1)
+      expect(refused.stderr).toContain(`Unknown option ${args.at(-1) === "info" ? "--log-level" : "--wizard"}`)
+    }
+    const completions = await m.run(["--completions", "bash"])
+    expect(completions.code).toBe(0)
+    expect(completions.stdout).toContain("_cclink_bash_completions")
   })
 
   it("a usage error is exit 1 with a message and no stack trace", async () => {

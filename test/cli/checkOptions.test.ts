@@ -68,9 +68,10 @@ describe("checkOptions", () => {
     expect(refused("publish", "--", "a", "b")).toBe("Unexpected argument \"b\". See `cclink publish --help`.")
   })
 
-  it("accepts @effect/cli's own options on every command", () => {
+  it("accepts the @effect/cli options cclink keeps on every command, and refuses the others", () => {
     expect(accepted("list", "--help")).toEqual(["list", "--help"])
-    expect(accepted("pickup", "--log-level", "info", "--help")).toEqual(["pickup", "--log-level", "info", "--help"])
+    expect(refused("pickup", "--log-level", "info")).toContain("Unknown option --log-level")
+    expect(refused("--wizard")).toContain("Unknown option --wizard")
     expect(accepted("--completions", "bash")).toEqual(["--completions", "bash"])
   })
 

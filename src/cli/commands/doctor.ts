@@ -1,17 +1,23 @@
 /** `cclink doctor`: its options and help; the work is in ../handlers/doctor.ts, loaded when it runs. */
 import { Command } from "@effect/cli"
+import { type About, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
-export const options = { json: shared.json, ...shared.passphraseSources, ...shared.network }
+export const spec = { ...shared.passphraseSources, ...shared.network, json: shared.json }
+
+export const options = parserOptions(spec)
 
 export type DoctorOptions = Command.Command.ParseConfig<typeof options>
 
+export const about: About = {
+  summary: "check key, network, claude, sessions and your last handoff",
+  examples: [
+    ["cclink doctor", "run every check, a fix for each failure"],
+    ["cclink doctor --json", "the results, for scripts or a bug report"]
+  ]
+}
+
 export const command = Command.make("doctor", options, lazy(() => import("../handlers/doctor.js"))).pipe(
-  Command.withDescription(
-    "Check the key, the network, claude, Claude Code's sessions and your last handoff, with a fix for each failure.\n\n" +
-      "Examples:\n" +
-      "  cclink doctor          run every check, a fix for each failure\n" +
-      "  cclink doctor --json   the results, for scripts or a bug report"
-  )
+  Command.withDescription(about.summary)
 )

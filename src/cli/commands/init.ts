@@ -1,29 +1,33 @@
 /** `cclink init`: its options and help; the work is in ../handlers/init.ts, loaded when it runs. */
 import { Command, Options } from "@effect/cli"
+import { type About, key, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
-export const options = {
-  import: Options.text("import").pipe(
-    Options.optional,
-    Options.withDescription("Import a 64-hex-digit secret key from this file, or from stdin with -.")
+export const spec = {
+  import: key(
+    Options.text("import").pipe(Options.withPseudoName("PATH"), Options.optional),
+    "import a 64-hex-digit key from this file (- for stdin)"
   ),
-  noPassphrase: Options.boolean("no-passphrase").pipe(
-    Options.withDescription("Store the key unencrypted (plaintext hex, mode 0600).")
-  ),
-  yes: shared.yes,
-  ...shared.passphraseSources
+  noPassphrase: key(Options.boolean("no-passphrase"), "store the key unencrypted (plaintext hex, mode 0600)"),
+  ...shared.passphraseSources,
+  yes: shared.yes
 }
+
+export const options = parserOptions(spec)
 
 export type InitOptions = Command.Command.ParseConfig<typeof options>
 
+export const about: About = {
+  summary: "create your key (Ed25519), passphrase-protected by default",
+  examples: [
+    ["cclink init", "new key, passphrase prompted twice"],
+    ["cclink init --import ~/backup/secret_key", "import an existing key"],
+    ["cclink init --passphrase-file ~/.pw", "passphrase from a file (mode 0600)"],
+    ["cclink init --no-passphrase -y", "unencrypted, replace without asking"]
+  ]
+}
+
 export const command = Command.make("init", options, lazy(() => import("../handlers/init.js"))).pipe(
-  Command.withDescription(
-    "Create your cclink key (Ed25519), passphrase-protected by default.\n\n" +
-      "Examples:\n" +
-      "  cclink init                              new key, passphrase prompted twice\n" +
-      "  cclink init --import ~/backup/secret_key import an existing key\n" +
-      "  cclink init --passphrase-file ~/.pw      passphrase from a file (mode 0600)\n" +
-      "  cclink init --no-passphrase -y           unencrypted, replace without asking"
-  )
+  Command.withDescription(about.summary)
 )

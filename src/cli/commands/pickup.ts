@@ -1,46 +1,47 @@
 /** `cclink pickup`: its options and help; the work is in ../handlers/pickup.ts, loaded when it runs. */
 import { Args, Command, Options } from "@effect/cli"
+import { type About, argument, handoff, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
-export const options = {
-  publisher: Args.text({ name: "PUBKEY" }).pipe(
-    Args.withDescription("Whose handoff to pick up (pk:... or z32); default: your own key."),
-    Args.optional
+export const spec = {
+  publisher: argument(
+    Args.text({ name: "PUBKEY" }).pipe(Args.optional),
+    "whose handoff (pk:... or z32); default: your own key"
   ),
-  yes: shared.yes,
-  burn: Options.boolean("burn").pipe(
-    Options.withDescription("Remove the handoff after this pickup, even if it was not published with --burn.")
+  projectDir: handoff(
+    Options.directory("project-dir").pipe(Options.withPseudoName("DIR"), Options.optional),
+    "start claude here, whatever path the handoff names"
   ),
-  noLaunch: Options.boolean("no-launch").pipe(
-    Options.withDescription("Print the resume command instead of starting claude.")
+  wait: handoff(
+    Options.text("wait").pipe(Options.withPseudoName("[DURATION]"), Options.optional),
+    "if there is no new handoff yet, wait for one (default 10m)"
   ),
-  projectDir: Options.directory("project-dir").pipe(
-    Options.optional,
-    Options.withDescription("Where the project lives on this machine, when its path differs from the publisher's.")
-  ),
-  qr: Options.boolean("qr").pipe(Options.withDescription("Show the session id as a QR code.")),
-  wait: Options.text("wait").pipe(
-    Options.optional,
-    Options.withDescription(
-      "If there is no new handoff yet, wait for one: --wait alone waits 10m, or give a duration (--wait 30m)."
-    )
-  ),
-  json: shared.json,
+  burn: handoff(Options.boolean("burn"), "remove the handoff after this pickup (your own key only)"),
+  noLaunch: handoff(Options.boolean("no-launch"), "put the session in place and print the resume command"),
   ...shared.pinSources,
   ...shared.passphraseSources,
-  ...shared.network
+  ...shared.network,
+  yes: shared.yes,
+  qr: shared.qr("the session id"),
+  json: shared.json
 }
+
+export const options = parserOptions(spec)
 
 export type PickupOptions = Command.Command.ParseConfig<typeof options>
 
+export const about: About = {
+  summary: "resolve, verify and decrypt a handoff, then resume it with claude",
+  examples: [
+    ["cclink pickup", "your own latest handoff"],
+    ["cclink pickup pk:<their key>", "a handoff shared with you or PIN-protected"],
+    ["cclink pickup --wait", "wait up to 10m for the next handoff"],
+    ["cclink pickup --project-dir ~/src/app", "the project lives there on this machine"],
+    ["cclink pickup --no-launch --json", "what would be resumed, as JSON"]
+  ]
+}
+
 export const command = Command.make("pickup", options, lazy(() => import("../handlers/pickup.js"))).pipe(
-  Command.withDescription(
-    "Pick up a handoff: resolve, verify, decrypt, and resume it with claude.\n\n" +
-      "Examples:\n" +
-      "  cclink pickup                      your own latest handoff\n" +
-      "  cclink pickup pk:<their key>       a handoff shared with you or PIN-protected\n" +
-      "  cclink pickup --no-launch --json   print what would be resumed, as JSON\n" +
-      "  cclink pickup --project-dir ~/src/app   the project lives elsewhere on this machine"
-  )
+  Command.withDescription(about.summary)
 )

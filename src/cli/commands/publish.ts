@@ -1,51 +1,51 @@
 /** `cclink publish`: its options and help; the work is in ../handlers/publish.ts, loaded when it runs. */
 import { Args, Command, Options } from "@effect/cli"
+import { type About, argument, handoff, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
-export const options = {
-  sessionId: Args.text({ name: "SESSION_ID" }).pipe(
-    Args.withDescription("The Claude Code session id (a UUID); default: the newest active session here."),
-    Args.optional
+export const spec = {
+  sessionId: argument(
+    Args.text({ name: "SESSION_ID" }).pipe(Args.optional),
+    "session id (a UUID); default: the newest active one here"
   ),
-  ttl: Options.text("ttl").pipe(
-    Options.withDefault("24h"),
-    Options.withDescription("How long the handoff stays valid: seconds or 90m, 8h, 2d (1m to 30d).")
+  ttl: handoff(
+    Options.text("ttl").pipe(Options.withPseudoName("DURATION"), Options.withDefault("24h")),
+    "validity, 90m/8h/2d or seconds, 1m to 30d (default 24h)"
   ),
-  burn: Options.boolean("burn").pipe(Options.withDescription("Single use: the first pickup removes the handoff.")),
-  share: Options.text("share").pipe(
-    Options.optional,
-    Options.withDescription("Encrypt to this public key (pk:... or z32) instead of your own.")
+  burn: handoff(Options.boolean("burn"), "single use: the first pickup removes the handoff"),
+  share: handoff(
+    Options.text("share").pipe(Options.withPseudoName("PUBKEY"), Options.optional),
+    "encrypt to this key (pk:... or z32) instead of yours"
   ),
-  pin: Options.boolean("pin").pipe(
-    Options.withDescription("Protect with a PIN (prompted twice; or --pin-file, --pin-fd, CCLINK_PIN).")
+  pin: handoff(Options.boolean("pin"), "protect with a PIN (prompted twice, or see Secrets)"),
+  keepalive: handoff(Options.boolean("keepalive"), "republish until it expires, is replaced or is revoked"),
+  every: handoff(
+    Options.text("every").pipe(Options.withPseudoName("DURATION"), Options.withDefault("30m")),
+    "with --keepalive: how often to republish (default 30m)"
   ),
   ...shared.pinSources,
-  qr: Options.boolean("qr").pipe(Options.withDescription("Also show the pickup command as a QR code.")),
-  keepalive: Options.boolean("keepalive").pipe(
-    Options.withDescription(
-      "Stay in the foreground and republish the handoff on a schedule until it expires, is replaced or is revoked."
-    )
-  ),
-  every: Options.text("every").pipe(
-    Options.withDefault("30m"),
-    Options.withDescription("With --keepalive: how often to republish (default 30m).")
-  ),
-  json: shared.json,
   ...shared.passphraseSources,
-  ...shared.network
+  ...shared.network,
+  qr: shared.qr("the pickup command"),
+  json: shared.json
 }
+
+export const options = parserOptions(spec)
 
 export type PublishOptions = Command.Command.ParseConfig<typeof options>
 
+export const about: About = {
+  summary: "publish the current session as an encrypted handoff (the default)",
+  examples: [
+    ["cclink", "publish the newest active session here"],
+    ["cclink --ttl 2h --burn", "valid two hours, single use"],
+    ["cclink --share pk:<their key>", "encrypt to a colleague's key"],
+    ["cclink --pin", "protect with a PIN (prompted twice)"],
+    ["cclink --pin-file ~/.cclink-pin --burn", "PIN from a file, single use"]
+  ]
+}
+
 export const command = Command.make("publish", options, lazy(() => import("../handlers/publish.js"))).pipe(
-  Command.withDescription(
-    "Publish the current Claude Code session as an encrypted handoff under your key.\n\n" +
-      "Examples:\n" +
-      "  cclink                                  publish the newest active session here\n" +
-      "  cclink --ttl 2h --burn                  valid two hours, single use\n" +
-      "  cclink --share pk:<their key>           encrypt to a colleague's key\n" +
-      "  cclink --pin                            protect with a PIN (prompted twice)\n" +
-      "  cclink --pin-file ~/.cclink-pin --burn  PIN from a file, single use"
-  )
+  Command.withDescription(about.summary)
 )

@@ -1,17 +1,23 @@
 /** `cclink revoke`: its options and help; the work is in ../handlers/revoke.ts, loaded when it runs. */
 import { Command } from "@effect/cli"
+import { type About, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
-export const options = { yes: shared.yes, json: shared.json, ...shared.passphraseSources, ...shared.network }
+export const spec = { ...shared.passphraseSources, ...shared.network, yes: shared.yes, json: shared.json }
+
+export const options = parserOptions(spec)
 
 export type RevokeOptions = Command.Command.ParseConfig<typeof options>
 
+export const about: About = {
+  summary: "remove your active handoff (an empty record replaces it)",
+  examples: [
+    ["cclink revoke", "asks first on a terminal"],
+    ["cclink revoke -y", "no question (scripts; required without a terminal)"]
+  ]
+}
+
 export const command = Command.make("revoke", options, lazy(() => import("../handlers/revoke.js"))).pipe(
-  Command.withDescription(
-    "Remove your active handoff: an empty record replaces it on the DHT.\n\n" +
-      "Examples:\n" +
-      "  cclink revoke      asks first on a terminal\n" +
-      "  cclink revoke -y   no question (scripts; required without a terminal)"
-  )
+  Command.withDescription(about.summary)
 )

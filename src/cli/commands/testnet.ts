@@ -1,31 +1,37 @@
 /** `cclink testnet`: its options and help; the work is in ../handlers/testnet.ts, loaded when it runs. */
 import { Command, Options } from "@effect/cli"
+import { type About, network, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
-export const options = {
-  nodes: Options.integer("nodes").pipe(
-    Options.withDefault(200),
-    Options.withDescription("How many DHT nodes to start (1 to 5000).")
+export const spec = {
+  nodes: network(
+    Options.integer("nodes").pipe(Options.withPseudoName("N"), Options.withDefault(200)),
+    "how many DHT nodes to start, 1 to 5000 (default 200)"
   ),
-  host: Options.text("host").pipe(
-    Options.withDefault("127.0.0.1"),
-    Options.withDescription("The IPv4 address to bind the nodes to.")
+  host: network(
+    Options.text("host").pipe(Options.withPseudoName("ADDRESS"), Options.withDefault("127.0.0.1")),
+    "the IPv4 address to bind the nodes to (default 127.0.0.1)"
   ),
-  port: Options.integer("port").pipe(
-    Options.withDefault(0),
-    Options.withDescription("The first node's UDP port (0: any free port).")
+  port: network(
+    Options.integer("port").pipe(Options.withPseudoName("PORT"), Options.withDefault(0)),
+    "the first node's UDP port (default 0: any free port)"
   ),
   json: shared.json
 }
 
+export const options = parserOptions(spec)
+
 export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 
+export const about: About = {
+  summary: "run a local Mainline DHT for demos, tests and private networks",
+  examples: [
+    ["cclink testnet --nodes 200 &", "start one; it prints its bootstrap address"],
+    ["CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink", "publish to it"]
+  ]
+}
+
 export const command = Command.make("testnet", options, lazy(() => import("../handlers/testnet.js"))).pipe(
-  Command.withDescription(
-    "Run a local Mainline DHT of N real nodes until interrupted.\n\n" +
-      "Example:\n" +
-      "  cclink testnet --nodes 200 &\n" +
-      "  CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink"
-  )
+  Command.withDescription(about.summary)
 )

@@ -1,0 +1,179 @@
+/**
+ * The help texts, made from the command definitions (./described.ts): what
+ * each option is called and whether it takes a value come from the
+ * parser's own usage of it, so the help shows exactly what the parser
+ * takes. One line per option, grouped; the usage line shows every option in
+ * brackets, as all of cclink's are optional. Section titles are bold; the
+ * printer strips styles where colour is off.
+ */
+import { Args, Options } from "@effect/cli"
+import type { Usage } from "@effect/cli/Usage"
+import { Option } from "effect"
+import { type About, type Described, type Group, GROUPS, type Spec } from "./described.js"
+import { EXIT_CODES } from "./exitCode.js"
+import { stripAnsi } from "./style.js"
+
+const WIDTH = 80
+/** Options of at least this many commands are the root help's common options. */
+const COMMON = 3
+
+/** The variables cclink reads, each explained in the README. */
+const ENVIRONMENT = [
+  "CCLINK_BOOTSTRAP",
+  "CCLINK_RELAYS",
+  "CCLINK_PASSPHRASE",
+  "CCLINK_PIN",
+  "CCLINK_KEY_FILE",
+  "CCLINK_STATE_DIR",
+  "CCLINK_DEBUG",
+  "CLAUDE_CONFIG_DIR",
+  "NO_COLOR"
+]
+
+const title = (text: string) => `\u001b[1m${text}\u001b[22m`
+
+interface Entry {
+  /** `-y, --yes`, `--ttl DURATION`, `PUBKEY`. */
+  readonly left: string
+  /** `[-y]`, `[--relay URL]...`, `[PUBKEY]`. */
+  readonly synopsis: string
+  readonly group: Group | undefined
+  readonly help: string
+}
+
+/** The first named usage under the wrappers, and whether it repeats. */
+const named = (usage: Usage, repeated = false): { names: ReadonlyArray<string>; value: string; repeated: boolean } => {
+  switch (usage._tag) {
+    case "Named":
+      return { names: usage.names, value: Option.getOrElse(usage.acceptedValues, () => ""), repeated }
+    case "Optional":
+      return named(usage.usage, repeated)
+    case "Repeated":
+      return named(usage.usage, true)
+    case "Concat":
+    case "Alternation":
+      return named(usage.left, repeated)
+    case "Empty":
+    case "Mixed":
+      return { names: [], value: "", repeated }
+  }
+}
+
+const isArgs = (parser: Described<unknown>["parser"]): parser is Args.Args<unknown> => Args.isArgs(parser)
+
+const entryOf = (described: Described<unknown>): Entry => {
+  const { parser } = described
+  const usage = isArgs(parser) ? Args.getUsage(parser) : Options.getUsage(parser as Options.Options<unknown>)
+  const { names, repeated, value } = named(usage)
+  // Short names first (`-y, --yes`); an argument's `<PUBKEY>` is shown bare.
+  const shown = [...names].sort((a, b) => a.length - b.length).map((name) => name.replace(/^<(.*)>$/, "$1"))
+  const left = `${shown.join(", ")}${value === "" ? "" : ` ${value}`}`
+  const bare = `${shown.at(-1)}${value === "" ? "" : ` ${value}`}`
+  return { left, synopsis: `[${bare}]${repeated ? "..." : ""}`, group: described.group, help: described.help }
+}
+
+/** Words joined into lines of at most `WIDTH` columns, the first after `first`, the others after `indent`. */
+const wrap = (first: string, indent: string, words: ReadonlyArray<string>): Array<string> => {
+  const lines = [first]
+  for (const word of words) {
+    const line = lines[lines.length - 1]!
+    if (stripAnsi(line).length + 1 + word.length > WIDTH && line !== first) lines.push(`${indent}${word}`)
+    else lines[lines.length - 1] = `${line} ${word}`
+  }
+  return lines
+}
+
+/** Two columns, the left one `width` wide (its widest cell when not given). */
+const table = (rows: ReadonlyArray<readonly [string, string]>, width?: number): Array<string> => {
+  const left = width ?? Math.max(...rows.map(([cell]) => cell.length))
+  return rows.map(([cell, text]) => `  ${cell.padEnd(left)}  ${text}`)
+}
+
+const examples = (about: About) => [title("Examples:"), ...table(about.examples)]
+
+/** Items separated by three spaces, in lines of at most `WIDTH` columns. */
+const fill = (items: ReadonlyArray<string>): Array<string> => {
+  const lines = [`  ${items[0]}`]
+  for (const item of items.slice(1)) {
+    const line = lines[lines.length - 1]!
+    if (line.length + 3 + item.length > WIDTH) lines.push(`  ${item}`)
+    else lines[lines.length - 1] = `${line}   ${item}`
+  }
+  return lines
+}
+
+/**
+ * `cclink <name> --help`: usage, summary, arguments and options by group,
+ * examples. `command` is how it is typed (`cclink [publish]`).
+ */
+export const commandHelp = (command: string, spec: Spec, about: About): string => {
+  const entries = Object.values(spec).map(entryOf)
+  const width = Math.max(...entries.map((entry) => entry.left.length))
+  const args = entries.filter((entry) => entry.group === undefined)
+  const sections = (Object.keys(GROUPS) as Array<Group>).flatMap((group) => {
+    const rows = entries.filter((entry) => entry.group === group)
+    return rows.length === 0
+      ? []
+      : [title(`${GROUPS[group]}:`), ...table(rows.map((row) => [row.left, row.help]), width), ""]
+  })
+  const usage = wrap(`${title("Usage:")} ${command}`, "    ", [
+    ...args.map((arg) => arg.synopsis),
+    ...entries.filter((entry) => entry.group !== undefined).map((entry) => entry.synopsis)
+  ])
+  return [
+    ...usage,
+    "",
+    `${about.summary[0]!.toUpperCase()}${about.summary.slice(1)}.`,
+    "",
+    ...(args.length === 0 ? [] : [title("Arguments:"), ...table(args.map((arg) => [arg.left, arg.help]), width), ""]),
+    ...sections,
+    ...examples(about)
+  ].join("\n")
+}
+
+/** What @effect/cli answers on every command: listed once, in the root help. */
+export const BUILT_IN_HELP: ReadonlyArray<readonly [string, string]> = [
+  ["-h, --help", "this help, or a command's: cclink <command> --help"],
+  ["-v, --version", "print the version"],
+  ["--completions SHELL", "print a completion script for bash, fish, sh or zsh"]
+]
+
+/** `cclink --help`: the commands, the options most of them share, examples and exit codes. */
+export const rootHelp = (
+  version: string,
+  commands: ReadonlyArray<{ readonly name: string; readonly spec: Spec; readonly about: About }>,
+  about: About
+): string => {
+  const seen = new Map<string, { entry: Entry; count: number }>()
+  for (const { spec } of commands) {
+    for (const described of Object.values(spec)) {
+      if (described.group === undefined) continue
+      const entry = entryOf(described)
+      const known = seen.get(entry.left)
+      seen.set(entry.left, { entry, count: (known?.count ?? 0) + 1 })
+    }
+  }
+  const common = [...seen.values()].filter(({ count }) => count >= COMMON).map(({ entry }) => entry)
+  const order = Object.keys(GROUPS)
+  common.sort((a, b) => order.indexOf(a.group!) - order.indexOf(b.group!))
+  return [
+    `cclink ${version}: hand a Claude Code session to another machine over the Mainline DHT;`,
+    "no accounts, no servers, only age ciphertext on the wire.",
+    "",
+    `${title("Usage:")} cclink [SESSION_ID] [options]    publish the current session (cclink publish)`,
+    "       cclink <command> [options]",
+    "",
+    title("Commands:"),
+    ...table(commands.map(({ about, name }) => [name, about.summary])),
+    "",
+    title("Common options:"),
+    ...table([...common.map((entry): readonly [string, string] => [entry.left, entry.help]), ...BUILT_IN_HELP]),
+    "",
+    ...examples(about),
+    "",
+    title("Exit codes:"),
+    ...fill(EXIT_CODES.map(([code, meaning]) => `${code} ${meaning}`)),
+    "",
+    ...wrap(title("Environment:"), "  ", ENVIRONMENT.map((name, i) => i < ENVIRONMENT.length - 1 ? `${name},` : name))
+  ].join("\n")
+}
