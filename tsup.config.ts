@@ -16,8 +16,8 @@ const common: Options = {
   sourcemap: false,
   clean: false,
   // Everything is bundled but the native Argon2 binding, loaded from node_modules.
-  noExternal: [/^(?!argon2$)/],
-  external: ["argon2"]
+  noExternal: [/^(?!@node-rs\/argon2$)/],
+  external: ["@node-rs/argon2"]
 }
 
 export default defineConfig([

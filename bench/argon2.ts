@@ -1,6 +1,7 @@
 /**
- * Argon2id: one PIN derivation in cclink against the C reference `argon2`
- * binary with the same parameters, side by side, each in a fresh process.
+ * Argon2id: one PIN derivation in cclink (through `@node-rs/argon2`, or
+ * hash-wasm where it cannot load) against the C reference `argon2` binary
+ * with the same parameters, side by side, each in a fresh process.
  *
  * cclink's figure is the derivation alone, timed inside its process
  * (bench/derive.ts): Node's start-up and module loading are the start-up
