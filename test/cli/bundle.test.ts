@@ -5,16 +5,19 @@
 import { readFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { describe, expect, it } from "vitest"
+import { NATIVE_ADDONS } from "../../tsup.config.js"
 import { builtCli } from "./support/build.js"
 
 describe("the bundles", () => {
-  it("load the native Argon2 binding with require: a script run from V8's code cache cannot import() on Node 20", async () => {
+  it("load the native addons with require: a script run from V8's code cache cannot import() on Node 20", async () => {
     const dist = dirname(await builtCli())
     for (const bundle of ["cli.cjs", "cclink.cjs", "direct.cjs"]) {
       const source = readFileSync(join(dist, bundle), "utf8")
       expect(source, bundle).not.toMatch(/\bimport\(/)
     }
-    expect(readFileSync(join(dist, "cclink.cjs"), "utf8")).toContain("require(\"@node-rs/argon2\")")
+    for (const addon of NATIVE_ADDONS) {
+      expect(readFileSync(join(dist, "cclink.cjs"), "utf8")).toContain(`require("${addon}")`)
+    }
   })
 
   it("keep the Effect runtime out of the quick whoami (dist/direct.cjs): it would cost more than Node's own start", async () => {

@@ -1,7 +1,8 @@
 /**
  * The built CLI as a subprocess: `node <build>/dist/cli.cjs ...` (see
- * build.ts) with an environment built from nothing (so the developer's HOME, CCLINK_* or CLAUDE_* never leak
- * in), stdin and any extra descriptors as real pipes, and every result checked
+ * build.ts), or an installed `cclink`, with an environment built from
+ * nothing (so the developer's HOME, CCLINK_* or CLAUDE_* never leak in),
+ * stdin and any extra descriptors as real pipes, and every result checked
  * for what must never be printed: stack traces, ANSI escapes in a pipe, and
  * the secrets the test registered.
  */
@@ -21,6 +22,8 @@ export interface RunOptions {
   readonly fds?: ReadonlyArray<string>
   /** Only so a hung command fails its test instead of the whole suite: generous. */
   readonly deadlineMs?: number
+  /** An installed `cclink` executable to run instead of the build of the sources (build.ts). */
+  readonly cli?: string
 }
 
 export interface RunResult {
@@ -87,10 +90,10 @@ const finished = (
 }
 
 export const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions): Promise<Started> => {
-  const cli = await builtCli()
+  const [command, ...before] = options.cli === undefined ? [process.execPath, await builtCli()] : [options.cli]
   const started = Date.now()
   const extra = options.fds ?? []
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(command!, [...before, ...args], {
     cwd: options.cwd ?? options.env.HOME,
     env: options.env,
     stdio: ["pipe", "pipe", "pipe", ...extra.map(() => "pipe" as const)]

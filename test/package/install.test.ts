@@ -1,0 +1,243 @@
+/**
+ * The package as a new user gets it. The tarball `npm pack` builds (through
+ * `prepare`) from the working tree holds the bundles, the library and its
+ * types and nothing else; `npm install -g` of it, by a new user (empty home
+ * and npm configuration), offline from the machine's npm cache and with
+ * install scripts off, takes at most 40 MB, fetches only the native addons
+ * the CLI loads, and the installed `cclink` answers --version and --help and
+ * runs a handoff on a local DHT, falling back to hash-wasm where the native
+ * Argon2 cannot load. A git URL of the repository builds into the same
+ * package.
+ */
+import { execFile, execFileSync } from "node:child_process"
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from "node:fs"
+import { isBuiltin } from "node:module"
+import { tmpdir } from "node:os"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { renderHelp } from "../../src/cli/main.js"
+import { stripAnsi } from "../../src/cli/style.js"
+import { NATIVE_ADDONS } from "../../tsup.config.js"
+import { jsonOf, start } from "../cli/support/cli.js"
+import { makePair, useRoot } from "../cli/support/machines.js"
+
+const repo = fileURLToPath(new URL("../..", import.meta.url))
+const manifest = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
+  readonly version: string
+  readonly dependencies: Record<string, string>
+  readonly peerDependencies: Record<string, string>
+  readonly peerDependenciesMeta: Record<string, { readonly optional?: boolean }>
+}
+const work = realpathSync(mkdtempSync(join(tmpdir(), "cclink-install-")))
+afterAll(() => rmSync(work, { recursive: true, force: true }))
+const root = useRoot()
+
+/** What the package may hold: the command line's bundles and help, the library and its types. */
+const SHIPPED = [
+  /^package\.json$/,
+  /^README\.md$/,
+  /^dist\/(cli|direct|cclink)\.cjs$/,
+  /^dist\/help\.json$/,
+  /^dist\/lib\/index\.js$/,
+  /^dist\/lib\/[\w/]+\.d\.ts$/
+]
+const MAX_INSTALL_BYTES = 40_000_000
+
+const run = promisify(execFile)
+const npm = async (args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) =>
+  (await run("npm", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout
+
+/** The machine's npm cache (nothing is downloaded) and certificate authorities: not the user's settings. */
+const machine = {
+  cache: execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim(),
+  cafile: execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim()
+}
+
+/** A new user's npm: an empty home and configuration, the machine's cache and certificates. */
+const newUser = (name: string): NodeJS.ProcessEnv => {
+  const home = join(work, name, "home")
+  mkdirSync(home, { recursive: true })
+  writeFileSync(join(home, ".npmrc"), "")
+  const global = join(work, name, "npmrc")
+  writeFileSync(global, machine.cafile === "null" || machine.cafile === "" ? "" : `cafile=${machine.cafile}\n`)
+  return {
+    HOME: home,
+    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
+    npm_config_userconfig: join(home, ".npmrc"),
+    npm_config_globalconfig: global,
+    npm_config_cache: machine.cache,
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false"
+  }
+}
+
+/** The working tree as a clone has it: every file git tracks or would track, none it ignores. */
+const copyWorkingTree = (into: string) => {
+  const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: repo,
+    encoding: "utf8"
+  }).split("\0").filter((file) => file !== "" && existsSync(join(repo, file)))
+  for (const file of files) {
+    mkdirSync(dirname(join(into, file)), { recursive: true })
+    copyFileSync(join(repo, file), join(into, file))
+  }
+}
+
+/** `npm install -g <tarball>` into a new prefix, as a new user, offline, no install scripts. */
+const installGlobally = async (tarball: string, name: string) => {
+  const prefix = join(work, name, "prefix")
+  await npm(["install", "-g", tarball, "--prefix", prefix, "--offline", "--ignore-scripts"], work, newUser(name))
+  return { prefix, cli: join(prefix, "bin", "cclink"), installed: join(prefix, "lib", "node_modules", "cclink") }
+}
+
+const sizeOf = (path: string): number =>
+  statSync(path).isDirectory()
+    ? readdirSync(path).reduce((total, entry) => total + sizeOf(join(path, entry)), 0)
+    : statSync(path).size
+
+/** The packages installed beside the package, scoped names included. */
+const packagesUnder = (nodeModules: string): Array<string> =>
+  readdirSync(nodeModules).filter((name) => !name.startsWith(".")).flatMap((name) =>
+    name.startsWith("@") ? readdirSync(join(nodeModules, name)).map((inner) => `${name}/${inner}`) : [name]
+  )
+
+/** Every bare module name the library's bundle loads. */
+const importsOf = (source: string): Set<string> =>
+  new Set(
+    [...source.matchAll(/(?:from\s*|import\(\s*|require\(\s*)"([^"./][^"]*)"/g)].map(([, specifier]) =>
+      specifier!.startsWith("@") ? specifier!.split("/").slice(0, 2).join("/") : specifier!.split("/")[0]!
+    )
+  )
+
+const isNativeAddon = (name: string) => NATIVE_ADDONS.some((addon) => name === addon || name.startsWith(`${addon}-`))
+
+describe("package.json", () => {
+  it("depends on the native addons the bundles leave outside (tsup.config.ts), and nothing else", () => {
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([...NATIVE_ADDONS].sort())
+  })
+
+  it("declares effect and the @effect packages the library shares with its caller as optional peers", () => {
+    const peers = Object.keys(manifest.peerDependencies)
+    expect(peers).toContain("effect")
+    for (const peer of peers) {
+      expect(peer === "effect" || peer.startsWith("@effect/"), peer).toBe(true)
+      expect(manifest.peerDependenciesMeta[peer]?.optional, peer).toBe(true)
+    }
+  })
+})
+
+describe("the packed tarball", () => {
+  let tarball = ""
+  let files: Array<string> = []
+  let global: Awaited<ReturnType<typeof installGlobally>>
+
+  beforeAll(async () => {
+    const sources = join(work, "sources")
+    copyWorkingTree(sources)
+    symlinkSync(join(repo, "node_modules"), join(sources, "node_modules"))
+    // `prepare` builds dist/ and prints on stdout before npm's JSON.
+    const out = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
+    const [packed] = JSON.parse(out.slice(out.search(/^\[/m))) as [
+      { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
+    ]
+    tarball = join(work, packed.filename)
+    files = packed.files.map((file) => file.path)
+    global = await installGlobally(tarball, "tarball")
+  }, 10 * 60_000)
+
+  it("holds the bundles, the stored help, the library and its types: no tests, sources or maps", () => {
+    for (const file of files) expect(SHIPPED.some((pattern) => pattern.test(file)), file).toBe(true)
+    for (
+      const needed of ["dist/cli.cjs", "dist/cclink.cjs", "dist/direct.cjs", "dist/help.json", "dist/lib/index.js"]
+    ) {
+      expect(files).toContain(needed)
+    }
+    expect(files).toContain("dist/lib/index.d.ts")
+  })
+
+  it("installs for a new user offline, without install scripts, in at most 40 MB, with the native addons alone", () => {
+    expect(existsSync(global.cli)).toBe(true)
+    expect(sizeOf(global.prefix)).toBeLessThanOrEqual(MAX_INSTALL_BYTES)
+    const beside = packagesUnder(join(global.installed, "node_modules"))
+    expect(beside.length).toBeGreaterThan(0)
+    for (const name of beside) expect(isNativeAddon(name), name).toBe(true)
+  })
+
+  it("its library loads only Node's modules, its peers and the native addons", () => {
+    const loaded = importsOf(readFileSync(join(global.installed, "dist", "lib", "index.js"), "utf8"))
+    for (const name of loaded) {
+      expect(isBuiltin(name) || name in manifest.peerDependencies || isNativeAddon(name), name).toBe(true)
+    }
+    expect(loaded).toContain("effect")
+  })
+
+  it("the installed cclink answers --version and --help, and runs a handoff on a local DHT", async () => {
+    const { a, b, project, sessionId } = makePair(root, [])
+    const path = { PATH: `${root.bin}:${dirname(process.execPath)}:/usr/bin:/bin` }
+    const version = await a.run(["--version"], { cli: global.cli, env: path })
+    expect(version).toMatchObject({ code: 0, stdout: `${manifest.version}\n` })
+    const help = await a.run(["--help"], { cli: global.cli, env: path })
+    expect(help).toMatchObject({ code: 0, stdout: `${stripAnsi(renderHelp(""))}\n` })
+
+    const testnet = await start(["testnet", "--nodes", "20", "--json"], { env: { ...a.env, ...path }, cli: global.cli })
+    try {
+      const { bootstrap } = JSON.parse(testnet.firstLine) as { readonly bootstrap: ReadonlyArray<string> }
+      const env = { ...path, CCLINK_BOOTSTRAP: bootstrap.join(",") }
+      expect((await a.run([], { cwd: project, cli: global.cli, env })).code).toBe(0)
+      const picked = await b.run(["pickup", "--no-launch", "--json"], { cli: global.cli, env })
+      expect(jsonOf(picked)).toMatchObject({ sessionId, project, placed: true })
+
+      // Without the platform's native Argon2, a PIN handoff derives through hash-wasm.
+      const platformBuilds = packagesUnder(join(global.installed, "node_modules")).filter((name) =>
+        !NATIVE_ADDONS.includes(name)
+      )
+      expect(platformBuilds.length).toBeGreaterThan(0)
+      for (const name of platformBuilds) rmSync(join(global.installed, "node_modules", name), { recursive: true })
+      const pin = { ...env, CCLINK_PIN: "correct horse battery" }
+      expect((await a.run(["--pin"], { cwd: project, cli: global.cli, env: pin })).code).toBe(0)
+      const opened = await b.run(["pickup", "--no-launch", "--json"], { cli: global.cli, env: pin })
+      expect(jsonOf(opened)).toMatchObject({ sessionId, pin: true })
+    } finally {
+      await testnet.stop("SIGINT")
+    }
+  }, 120_000)
+})
+
+describe("a git URL of the repository", () => {
+  it("builds into the package (prepare), which installs and runs", async () => {
+    const clone = join(work, "repository")
+    copyWorkingTree(clone)
+    const git = (...args: Array<string>) => execFileSync("git", args, { cwd: clone, stdio: "ignore" })
+    git("init", "-q")
+    git("add", "-A")
+    git("-c", "user.name=cclink", "-c", "user.email=cclink@example.invalid", "commit", "-q", "-m", "working tree")
+
+    // `npm install -g <git URL>` itself is broken in npm for any package that builds
+    // (npm/cli#8440): the global flag reaches the install that should fetch the build tools.
+    // `npm pack <git URL>` clones, installs, runs prepare and packs, as that install should.
+    const out = join(work, "from-git")
+    mkdirSync(out)
+    const user = newUser("git")
+    const packed = await npm(["pack", `git+file://${clone}`, "--prefer-offline"], out, user)
+    const global = await installGlobally(join(out, packed.trim().split("\n").at(-1)!), "git")
+    const cclink = (...args: Array<string>) =>
+      execFileSync(global.cli, args, { encoding: "utf8", env: { PATH: user.PATH } })
+    expect(cclink("--version")).toBe(`${manifest.version}\n`)
+    expect(cclink("pickup", "--help")).toBe(`${stripAnsi(renderHelp("pickup"))}\n`)
+  }, 10 * 60_000)
+})
