@@ -72,15 +72,24 @@ const entryOf = (described: Described<unknown>): Entry => {
   return { left, synopsis: `[${bare}]${repeated ? "..." : ""}`, group: described.group, help: described.help }
 }
 
-/** Words joined into lines of at most `WIDTH` columns, the first after `first`, the others after `indent`. */
-const wrap = (first: string, indent: string, words: ReadonlyArray<string>): Array<string> => {
-  const lines = [first]
+/**
+ * Words in lines of at most `WIDTH` columns, `gap` between two on a line:
+ * the first line starts with `prefix`, the others with `indent`.
+ */
+const wrap = (prefix: string, indent: string, words: ReadonlyArray<string>, gap = " "): Array<string> => {
+  const lines: Array<string> = []
+  let line = prefix
+  let empty = true
   for (const word of words) {
-    const line = lines[lines.length - 1]!
-    if (stripAnsi(line).length + 1 + word.length > WIDTH && line !== first) lines.push(`${indent}${word}`)
-    else lines[lines.length - 1] = `${line} ${word}`
+    if (!empty && stripAnsi(line).length + gap.length + word.length > WIDTH) {
+      lines.push(line)
+      line = indent
+      empty = true
+    }
+    line = empty ? `${line}${line === "" || line.endsWith(" ") ? "" : " "}${word}` : `${line}${gap}${word}`
+    empty = false
   }
-  return lines
+  return [...lines, line]
 }
 
 /** Two columns, the left one `width` wide (its widest cell when not given). */
@@ -90,17 +99,6 @@ const table = (rows: ReadonlyArray<readonly [string, string]>, width?: number): 
 }
 
 const examples = (about: About) => [title("Examples:"), ...table(about.examples)]
-
-/** Items separated by three spaces, in lines of at most `WIDTH` columns. */
-const fill = (items: ReadonlyArray<string>): Array<string> => {
-  const lines = [`  ${items[0]}`]
-  for (const item of items.slice(1)) {
-    const line = lines[lines.length - 1]!
-    if (line.length + 3 + item.length > WIDTH) lines.push(`  ${item}`)
-    else lines[lines.length - 1] = `${line}   ${item}`
-  }
-  return lines
-}
 
 /**
  * `cclink <name> --help`: usage, summary, arguments and options by group,
@@ -132,7 +130,7 @@ export const commandHelp = (command: string, spec: Spec, about: About): string =
 }
 
 /** What @effect/cli answers on every command: listed once, in the root help. */
-export const BUILT_IN_HELP: ReadonlyArray<readonly [string, string]> = [
+const BUILT_IN_HELP: ReadonlyArray<readonly [string, string]> = [
   ["-h, --help", "this help, or a command's: cclink <command> --help"],
   ["-v, --version", "print the version"],
   ["--completions SHELL", "print a completion script for bash, fish, sh or zsh"]
@@ -172,7 +170,7 @@ export const rootHelp = (
     ...examples(about),
     "",
     title("Exit codes:"),
-    ...fill(EXIT_CODES.map(([code, meaning]) => `${code} ${meaning}`)),
+    ...wrap("  ", "  ", EXIT_CODES.map(([code, meaning]) => `${code} ${meaning}`), "   "),
     "",
     ...wrap(title("Environment:"), "  ", ENVIRONMENT.map((name, i) => i < ENVIRONMENT.length - 1 ? `${name},` : name))
   ].join("\n")

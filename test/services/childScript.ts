@@ -6,9 +6,13 @@
  */
 import { build } from "esbuild"
 import { spawn, type SpawnOptions } from "node:child_process"
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { NATIVE_ADDONS } from "../../tsup.config.js"
+
+/** Inside the repository, so the native addons left outside the bundle resolve from its node_modules. */
+const CACHE = fileURLToPath(new URL("../../node_modules/.cache", import.meta.url))
 
 export interface Bundle {
   readonly path: string
@@ -16,7 +20,8 @@ export interface Bundle {
 }
 
 export const bundle = async (entry: string): Promise<Bundle> => {
-  const folder = mkdtempSync(join(tmpdir(), "cclink-child-"))
+  mkdirSync(CACHE, { recursive: true })
+  const folder = mkdtempSync(join(CACHE, "cclink-child-"))
   const path = join(folder, "child.mjs")
   await build({
     entryPoints: [entry],
@@ -25,6 +30,7 @@ export const bundle = async (entry: string): Promise<Bundle> => {
     platform: "node",
     format: "esm",
     target: "node20",
+    external: [...NATIVE_ADDONS],
     // hash-wasm and friends are CommonJS: give the bundle a `require`.
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
     logLevel: "error"
