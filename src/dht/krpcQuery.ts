@@ -8,6 +8,13 @@
  * k-rpc-socket calls back exactly once per query: with the reply, a KRPC
  * error, its timeout, or a cancellation when the node is destroyed. A reply
  * that comes after the timeout is dropped by it.
+ *
+ * At most `MAX_IN_FLIGHT` queries of one node are in flight; the others wait
+ * their turn. Lookups run side by side on one node (a command's publish
+ * checks, a test's batch of clients) would otherwise send hundreds at once,
+ * and their answers would overflow the socket's receive buffer: lost on
+ * loopback, every one of them (k-rpc limited itself to 16 for the same
+ * reason; one lookup here keeps up to 16 queries going, plus slow ones).
  */
 import type DHT from "bittorrent-dht"
 import type { KrpcQuery, QueryError } from "bittorrent-dht"
@@ -41,18 +48,46 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export const addressKey = (address: Address): string => `${address.host}:${address.port}`
 
-/** Sends `message` to `to`; `done` is called once with what came of it. */
-export const query = (node: DHT, to: Address, message: KrpcQuery, done: (outcome: Outcome) => void): void => {
-  const sent = performance.now()
-  node._rpc.socket.query(to, message, (error: QueryError | null, reply: unknown) => {
-    const rtt = performance.now() - sent
-    if (error === null) {
-      const r = isRecord(reply) ? reply.r : undefined
-      return done(isRecord(r) ? { _tag: "Reply", r, rtt } : { _tag: "Failed", timedOut: false })
-    }
-    if (typeof error.code === "number") return done({ _tag: "Refused", code: error.code, rtt })
-    done({ _tag: "Failed", timedOut: error.code === "ETIMEDOUT" })
-  })
+const MAX_IN_FLIGHT = 64
+
+interface Turns {
+  inFlight: number
+  readonly waiting: Array<() => void>
+}
+
+const turns = new WeakMap<DHT, Turns>()
+
+/**
+ * Sends `message` to `to` as soon as the node has a free slot, and calls
+ * `sent` then; `done` is called once with what came of it.
+ */
+export const query = (
+  node: DHT,
+  to: Address,
+  message: KrpcQuery,
+  done: (outcome: Outcome) => void,
+  sent: (at: number) => void = () => {}
+): void => {
+  const own = turns.get(node) ?? { inFlight: 0, waiting: [] }
+  turns.set(node, own)
+  const send = () => {
+    own.inFlight++
+    const at = performance.now()
+    sent(at)
+    node._rpc.socket.query(to, message, (error: QueryError | null, reply: unknown) => {
+      own.inFlight--
+      own.waiting.shift()?.()
+      const rtt = performance.now() - at
+      if (error === null) {
+        const r = isRecord(reply) ? reply.r : undefined
+        return done(isRecord(r) ? { _tag: "Reply", r, rtt } : { _tag: "Failed", timedOut: false })
+      }
+      if (typeof error.code === "number") return done({ _tag: "Refused", code: error.code, rtt })
+      done({ _tag: "Failed", timedOut: error.code === "ETIMEDOUT" })
+    })
+  }
+  if (own.inFlight < MAX_IN_FLIGHT) send()
+  else own.waiting.push(send)
 }
 
 /** The contacts of a compact node list (BEP 5), without malformed entries, port 0 or `self`. */

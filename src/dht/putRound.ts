@@ -103,7 +103,12 @@ export const store = (
       if (target.inFlight === 0 && target.resent) settle(target, "failed")
     }
 
-    const ask = (target: Target, message: { q: string; a: Record<string, unknown> }, landed: (o: Outcome) => void) => {
+    const ask = (
+      target: Target,
+      message: { q: string; a: Record<string, unknown> },
+      landed: (o: Outcome) => void,
+      sent?: () => void
+    ) => {
       target.inFlight++
       query(dht, target.node, message, (outcome) => {
         target.inFlight--
@@ -111,7 +116,7 @@ export const store = (
           landed(outcome)
           check()
         }
-      })
+      }, sent)
     }
 
     /** Asks a node that refused the resend which packet it serves: ours means the first `put` landed. */
@@ -141,11 +146,12 @@ export const store = (
           else settle(target, "superseded")
         } else if (o._tag === "Refused") settle(target, "failed")
         else nothingYet(target)
-      })
+      }, () => wait(target))
     }
 
-    /** The node's patience ran out: resend once, then, after as long again, stop waiting for it. */
+    /** From when a `put` leaves: once the node's patience runs out, resend once, then stop waiting for it. */
     const wait = (target: Target) => {
+      clearTimeout(target.timer)
       target.timer = setTimeout(() => {
         if (target.result !== "pending" || finished) return
         if (target.resent) {
@@ -154,15 +160,11 @@ export const store = (
         }
         target.resent = true
         put(target)
-        wait(target)
       }, patience.forNode(target.node.rtt))
     }
 
     if (targets.length === 0) return resume(Effect.succeed({ asked: 0, stored: 0, superseded: 0, resent: 0 }))
-    for (const target of targets) {
-      put(target)
-      wait(target)
-    }
+    for (const target of targets) put(target)
     return Effect.sync(() => {
       finished = true
       for (const target of targets) clearTimeout(target.timer)

@@ -78,7 +78,8 @@ interface Candidate {
 
 interface Flight {
   readonly candidate: Candidate
-  readonly sent: number
+  /** When it left; until then (waiting for a free slot of the node) it cannot be slow. */
+  sent: number
   /** `get`: the lookup's own query; `route`: a `find_node`, for the nodes it lists only. */
   readonly kind: "get" | "route"
   /** Outlasted the patience: no longer holds a slot. */
@@ -137,11 +138,14 @@ export const walk = (
     }
 
     const send = (candidate: Candidate, kind: Flight["kind"]) => {
-      const flight: Flight = { candidate, sent: performance.now(), kind, slow: false, abandoned: false }
+      const flight: Flight = { candidate, sent: Number.POSITIVE_INFINITY, kind, slow: false, abandoned: false }
       flights.add(flight)
       queries++
       if (kind === "get") candidate.state = "asked"
-      query(node, candidate.address, kind === "get" ? message : findNode, (outcome) => land(flight, outcome))
+      query(node, candidate.address, kind === "get" ? message : findNode, (outcome) => land(flight, outcome), (at) => {
+        flight.sent = at
+        if (!finished) arm()
+      })
     }
 
     /** A bootstrap or cached node told its id: it joins the candidates, to be asked like any other. */
@@ -261,8 +265,10 @@ export const walk = (
           }
         }
       }
-      // With K answers, slow queries are not waited for; with fewer, until they are abandoned.
-      if (!waiting && (results === K || lingering === 0)) return finish()
+      // With K answers, slow queries are not waited for; with half as many, until they are
+      // abandoned; with fewer (a small network, or a client too busy to read its answers), to the end.
+      const settled = results >= K / 2 ? lingering === 0 : flights.size === 0
+      if (!waiting && (results === K || settled)) return finish()
       arm()
     }
 

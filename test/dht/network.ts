@@ -63,8 +63,9 @@ export const hostileNode = (
         const r = reply(query, peer, node)
         answered++
         if (r === undefined) return
-        // With the 8 nodes nearest the key it knows, as Mainline nodes answer: it routes like any other.
-        const nearest = node._rpc.nodes.closest(target, 8)
+        // With the nodes nearest the key it knows, 16 where Mainline nodes give 8: it advertises its
+        // accomplices, the other hostile nodes, so that lookups find and ask every one of them.
+        const nearest = node._rpc.nodes.closest(target, 16)
         node._rpc.response(peer, query, { id: node._rpc.id, token: Buffer.alloc(20, 7), ...r }, nearest)
       }
       node.on("error", () => {})
