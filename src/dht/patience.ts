@@ -15,8 +15,9 @@
  * trip seen so far (the median, not the mean: one dead-slow node must not
  * stretch it), kept between a floor and half the hard timeout. A node whose
  * own round trip is known (the `put` round, after the lookup heard from it)
- * gets RFC 6298's first retransmission timeout for one sample: three times
- * that round trip.
+ * gets one and a half times that round trip before its `put` is sent again:
+ * a resend costs one datagram, and one that meets the packet already stored
+ * is settled by asking the node (putRound.ts).
  */
 const INITIAL_MS = 1000
 /** Under load, a loopback answer can take tens of milliseconds to be read; below this, nothing is slow. */
@@ -24,10 +25,13 @@ const FLOOR_MS = 50
 const CEILING_MS = 1000
 /** Answers needed before the median is trusted. */
 const SAMPLES = 3
-/** A query this many times the median round trip is slow; 2.5 medians is about the 93rd percentile of round trips on the Internet. */
+/**
+ * A query this many times the median round trip is slow: with round trips
+ * spread as on the Internet (log-normal, 90% within about 0.4 and 2.7 times
+ * the median), about one live node in eight.
+ */
 const MEDIANS = 2
-/** RFC 6298: SRTT + 4 RTTVAR after one sample R is 3 R. */
-const OWN_ROUND_TRIPS = 2
+const OWN_ROUND_TRIPS = 1.5
 
 export interface Patience {
   /** Records the round trip of an answer, in milliseconds. */
