@@ -17,7 +17,7 @@
  * stored ours if it serves this very signature.
  */
 import type DHT from "bittorrent-dht"
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { targetOf } from "./bep44.js"
 import { type Outcome, query } from "./krpcQuery.js"
 import type { Patience } from "./patience.js"
@@ -52,12 +52,19 @@ interface Target {
 
 const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array
 
-/** Sends `packet` to `nodes`; `cas` makes a node refuse it if it holds another seq. */
+/**
+ * Sends `packet` to `nodes`. With `compareAndSwap`, each node gets as `cas`
+ * the seq it served in the lookup (none if it held nothing): it refuses
+ * the packet if its item changed since, as when another publisher got there
+ * first. One CAS for all, the newest seq seen anywhere, would make every node
+ * still holding an older copy refuse the new packet: after a publish that
+ * missed a few of the nearest nodes, each next one would land on fewer.
+ */
 export const store = (
   dht: DHT,
   nodes: ReadonlyArray<Responder>,
   packet: SignedPacket,
-  cas: Option.Option<number>,
+  compareAndSwap: boolean,
   patience: Patience
 ): Effect.Effect<Store> =>
   Effect.async<Store>((resume) => {
@@ -138,7 +145,7 @@ export const store = (
         sig,
         v: Buffer.from(packet.v)
       }
-      if (Option.isSome(cas)) a.cas = cas.value
+      if (compareAndSwap && target.node.seq !== undefined) a.cas = target.node.seq
       ask(target, { q: "put", a }, (o) => {
         if (o._tag === "Reply") settle(target, "stored")
         else if (o._tag === "Refused" && SUPERSEDED.has(o.code)) {

@@ -50,6 +50,8 @@ export interface Responder extends Contact {
   readonly token: Buffer
   /** Its round trip in milliseconds. */
   readonly rtt: number
+  /** The seq of the item it served, if any: what a `put` to it compares and swaps. */
+  readonly seq: number | undefined
 }
 
 export interface Walk {
@@ -74,6 +76,7 @@ interface Candidate {
   state: State
   token?: Buffer
   rtt?: number
+  seq?: number
 }
 
 interface Flight {
@@ -164,6 +167,7 @@ export const walk = (
       if (!isBytes(token)) return (candidate.state = "refused")
       candidate.token = Buffer.from(token)
       candidate.rtt = rtt
+      if (typeof r.seq === "number") candidate.seq = r.seq
       candidate.state = "answered"
     }
 
@@ -204,12 +208,13 @@ export const walk = (
       const closest = ranked
         .filter((candidate) => candidate.state === "answered")
         .slice(0, K)
-        .map(({ address, rtt, token }): Responder => ({
+        .map(({ address, rtt, seq, token }): Responder => ({
           id: address.id!,
           host: address.host,
           port: address.port,
           token: token!,
-          rtt: rtt!
+          rtt: rtt!,
+          seq
         }))
       resume(Effect.succeed({ closest, contacted: heard.size, queries, unanswered: flights.size, patience }))
     }

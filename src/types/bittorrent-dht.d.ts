@@ -47,13 +47,6 @@ declare module "bittorrent-dht" {
         callback: (error: QueryError | null, reply: unknown, peer: Peer) => void
       ): number
     }
-    /** Iterative lookup towards `target`; `visit` sees each reply, returning false stops the lookup. */
-    closest(
-      target: Buffer,
-      message: KrpcQuery,
-      visit: ((reply: KrpcMessage, peer: Peer) => boolean | undefined) | null,
-      done: (error: Error | null, responded: number) => void
-    ): void
     query(
       node: NodeContact,
       message: KrpcQuery,
@@ -67,7 +60,6 @@ declare module "bittorrent-dht" {
     ) => void
     /** The routing table. */
     readonly nodes: { closest(target: Buffer, count?: number): Array<NodeContact>; remove(id: Buffer): void }
-    populate(target: Buffer, message: KrpcQuery, done: () => void): void
     error(peer: Peer, query: KrpcMessage, error: [number, string]): void
   }
 
