@@ -117,7 +117,7 @@ export const make = Effect.gen(function*() {
       // A clock behind the network's newest packet must not lose the publish.
       const seq = yield* nextSeq(newestSeq)
       const packet = yield* sign(keypair, seq, v)
-      const result = yield* store(yield* node, found.closest, packet, true, found.patience)
+      const result = yield* store(yield* node, found.closest, packet, newestSeq, found.patience)
       if (result.stored === 0) {
         return yield* new NetworkError({
           reason: result.superseded > 0
@@ -147,7 +147,7 @@ export const make = Effect.gen(function*() {
         if (Option.exists(found.newest, (newest) => newest.seq > packet.seq)) {
           return yield* newerPublished(publicKey)
         }
-        const result = yield* store(yield* node, found.closest, packet, false, found.patience)
+        const result = yield* store(yield* node, found.closest, packet, Option.none(), found.patience)
         // No node holds a seq above this packet's, so a "seq not greater" refusal means it already holds this one.
         const storedOn = result.stored + result.superseded
         if (storedOn === 0) {

@@ -17,7 +17,7 @@
  * stored ours if it serves this very signature.
  */
 import type DHT from "bittorrent-dht"
-import { Effect } from "effect"
+import { Effect, Option } from "effect"
 import { targetOf } from "./bep44.js"
 import { type Outcome, query } from "./krpcQuery.js"
 import type { Patience } from "./patience.js"
@@ -35,7 +35,8 @@ export interface Store {
   readonly resent: number
 }
 
-const SUPERSEDED = new Set([301, 302])
+const CAS_MISMATCH = 301
+const SUPERSEDED = new Set([CAS_MISMATCH, 302])
 
 type Result = "pending" | "stored" | "superseded" | "failed"
 
@@ -45,6 +46,8 @@ interface Target {
   /** Queries to it in flight. */
   inFlight: number
   resent: boolean
+  /** Sent again with its own seq as `cas` after refusing the newest. */
+  caught: boolean
   /** Resent, and waited for as long again. */
   hadItsChance: boolean
   timer?: ReturnType<typeof setTimeout>
@@ -53,18 +56,19 @@ interface Target {
 const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array
 
 /**
- * Sends `packet` to `nodes`. With `compareAndSwap`, each node gets as `cas`
- * the seq it served in the lookup (none if it held nothing): it refuses
- * the packet if its item changed since, as when another publisher got there
- * first. One CAS for all, the newest seq seen anywhere, would make every node
- * still holding an older copy refuse the new packet: after a publish that
- * missed a few of the nearest nodes, each next one would land on fewer.
+ * Sends `packet` to `nodes`, with `cas` (spec: the seq of the newest packet
+ * seen for the key) when given: a node holding another seq refuses it (301).
+ * A node that served an older seq in the lookup refuses it too, for holding
+ * a copy an earlier publish left behind; it is sent the packet once more with
+ * its own seq as `cas`, which still fails if its item changed since the
+ * lookup. Without that, after a publish that missed a few of the nearest
+ * nodes, each next publish under the key would land on fewer.
  */
 export const store = (
   dht: DHT,
   nodes: ReadonlyArray<Responder>,
   packet: SignedPacket,
-  compareAndSwap: boolean,
+  cas: Option.Option<number>,
   patience: Patience
 ): Effect.Effect<Store> =>
   Effect.async<Store>((resume) => {
@@ -74,6 +78,7 @@ export const store = (
       result: "pending",
       inFlight: 0,
       resent: false,
+      caught: false,
       hadItsChance: false
     }))
     const quorum = Math.ceil(targets.length / 2)
@@ -135,7 +140,11 @@ export const store = (
         else nothingYet(target)
       })
 
-    const put = (target: Target) => {
+    /** Behind: it served an older seq than the `cas` it was sent, so it holds a copy an earlier publish left. */
+    const behind = (target: Target) =>
+      Option.isSome(cas) && target.node.seq !== undefined && target.node.seq < cas.value && !target.caught
+
+    const put = (target: Target, expected = cas) => {
       const a: Record<string, unknown> = {
         id: rpc.id,
         ro: READ_ONLY,
@@ -145,10 +154,13 @@ export const store = (
         sig,
         v: Buffer.from(packet.v)
       }
-      if (compareAndSwap && target.node.seq !== undefined) a.cas = target.node.seq
+      if (Option.isSome(expected)) a.cas = expected.value
       ask(target, { q: "put", a }, (o) => {
         if (o._tag === "Reply") settle(target, "stored")
-        else if (o._tag === "Refused" && SUPERSEDED.has(o.code)) {
+        else if (o._tag === "Refused" && o.code === CAS_MISMATCH && behind(target)) {
+          target.caught = true
+          put(target, Option.fromNullable(target.node.seq))
+        } else if (o._tag === "Refused" && SUPERSEDED.has(o.code)) {
           if (target.resent) confirm(target)
           else settle(target, "superseded")
         } else if (o._tag === "Refused") settle(target, "failed")
@@ -166,7 +178,7 @@ export const store = (
           return check()
         }
         target.resent = true
-        put(target)
+        put(target, target.caught ? Option.fromNullable(target.node.seq) : cas)
       }, patience.forNode(target.node.rtt))
     }
 

@@ -140,7 +140,7 @@ describe("put round", () => {
         const client = yield* traced(network)
         const found = yield* lookup(client.node, keypair.publicKey, () => {})
         const packet = Either.getOrThrow(sign(keypair, Date.now() * 1000, encodeDnsMessage(keypair.publicKey, "{}")))
-        const stored = yield* store(client.node, found.closest, packet, false, found.patience)
+        const stored = yield* store(client.node, found.closest, packet, Option.none(), found.patience)
         return { found, stored, timedOut: client.timedOutBy(), puts: client.queries.filter(({ q }) => q === "put") }
       }))
       const targets = result.found.closest.length
