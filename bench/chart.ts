@@ -23,7 +23,7 @@ const PUBLISH = "#d95f02"
 const RESOLVE = "#1b9e77"
 
 /** A round step giving about five grid lines up to `max`. */
-const step = (max: number) => {
+export const step = (max: number) => {
   const raw = max / 5
   const magnitude = 10 ** Math.floor(Math.log10(raw))
   return [1, 2, 5, 10].map((m) => m * magnitude).find((candidate) => candidate >= raw)!
@@ -31,9 +31,9 @@ const step = (max: number) => {
 
 const P95 = "6 4"
 const LOG_CURVE = "2 3"
-const dash = (pattern: string | undefined) => (pattern === undefined ? "" : ` stroke-dasharray="${pattern}"`)
+export const dash = (pattern: string | undefined) => (pattern === undefined ? "" : ` stroke-dasharray="${pattern}"`)
 
-const polyline = (points: ReadonlyArray<readonly [number, number]>, color: string, pattern?: string) =>
+export const polyline = (points: ReadonlyArray<readonly [number, number]>, color: string, pattern?: string) =>
   `<polyline fill="none" stroke="${color}" stroke-width="2"${dash(pattern)} points="${
     points.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")
   }"/>` +

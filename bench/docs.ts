@@ -15,6 +15,10 @@ export const updateDocs = (report: Report, path = DOCS) => {
   const begin = text.indexOf(BEGIN)
   const end = text.indexOf(END)
   if (begin === -1 || end < begin) throw new Error(`${path} lacks the figure markers`)
-  const figures = `${render(report)}\n\n![Publish and resolve latency against network size](benchmarks-latency.svg)`
+  const figures = [
+    render(report),
+    "![Publish and resolve latency against network size](benchmarks-latency.svg)",
+    "![Wide-area resolve and publish latency against loss and dead nodes](benchmarks-wide-area.svg)"
+  ].join("\n\n")
   writeFileSync(path, `${text.slice(0, begin + BEGIN.length)}\n\n${figures}\n\n${text.slice(end)}`)
 }

@@ -6,12 +6,15 @@
 import { renameSync, writeFileSync } from "node:fs"
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os"
 import type { Argon2Result } from "./argon2.js"
-import { BOUND_NETWORK, type BoundCheck, megabytes } from "./bounds.js"
+import { BOUND_NETWORK, type BoundCheck } from "./bounds.js"
 import type { DhtResult } from "./dht.js"
 import type { HandoffResult } from "./handoff.js"
+import { mb, ms, p50p95, table, x } from "./markdown.js"
 import type { MemoryResult } from "./memory.js"
 import type { StartupResult } from "./startup.js"
 import type { Summary } from "./stats.js"
+import type { WideAreaResult } from "./wideArea.js"
+import { renderWideArea } from "./wideAreaReport.js"
 
 export interface Measurements {
   readonly startup: ReadonlyArray<StartupResult>
@@ -19,6 +22,7 @@ export interface Measurements {
   readonly dht: ReadonlyArray<DhtResult>
   readonly handoff: { readonly nodes: number; readonly results: ReadonlyArray<HandoffResult> }
   readonly memory: { readonly nodes: number } & MemoryResult
+  readonly wideArea: WideAreaResult
 }
 
 export interface Machine {
@@ -55,18 +59,6 @@ export const write = (report: Report, path: string) => {
   renameSync(`${path}.tmp`, path)
 }
 
-const ms = (value: number) => (value < 10 ? value.toFixed(1) : value.toFixed(0))
-const x = (value: number) => `${value.toFixed(2)}x`
-const mb = (kib: number) => megabytes(kib).toFixed(1)
-const p50p95 = (s: Summary, format: (value: number) => string = ms) => `${format(s.median)} / ${format(s.p95)}`
-
-const table = (header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) =>
-  [
-    `| ${header.join(" | ")} |`,
-    `|${header.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`,
-    ...rows.map((row) => `| ${row.join(" | ")} |`)
-  ].join("\n")
-
 const status = (check: BoundCheck) =>
   check.status === "pass" ? "pass" : check.status === "fail" ? "**FAIL**" : "not measured"
 
@@ -77,9 +69,12 @@ const value = (check: BoundCheck) =>
     ? x(check.value)
     : check.unit === "MB"
     ? `${check.value.toFixed(1)} MB`
-    : `${ms(check.value)} ms`
+    : check.unit === "ms"
+    ? `${ms(check.value)} ms`
+    : `${check.value} ${check.unit}`
 
-const limit = (check: BoundCheck) => (check.unit === "x" ? `<= ${check.limit}x` : `<= ${check.limit} ${check.unit}`)
+const limit = (check: BoundCheck) =>
+  `${check.atLeast === true ? ">=" : "<="} ${check.limit}${check.unit === "x" ? "x" : ` ${check.unit}`}`
 
 /** The figures as Markdown: machine, one table per measurement, then the bounds. */
 export const render = (report: Report): string => {
@@ -161,6 +156,8 @@ export const render = (report: Report): string => {
       mb(report.memory.firstRunKiB)
     } MB (one run, not held to the bound).`,
     "",
+    renderWideArea(report.wideArea),
+    "",
     "### Bounds",
     "",
     table(
@@ -168,7 +165,7 @@ export const render = (report: Report): string => {
       report.bounds.map((check) => [check.name, limit(check), value(check), status(check)])
     ),
     ...(report.mode === "quick"
-      ? ["", `The ${BOUND_NETWORK}-node bounds are checked by the full run (\`npm run bench\`).`]
+      ? ["", `The ${BOUND_NETWORK}-node and wide-area bounds are checked by the full run (\`npm run bench\`).`]
       : [])
   ].join("\n")
 }

@@ -1,11 +1,14 @@
 /**
  * `npm run bench`: start-up, Argon2id, DHT, handoff and memory figures, each
- * candidate measured side by side with its baseline, checked against the
- * bounds of issue 6. Prints Markdown tables and writes bench/report.json,
- * docs/benchmarks-latency.svg and the figures of docs/benchmarks.md.
+ * candidate measured side by side with its baseline, and the DHT on a
+ * simulated wide area, checked against the bounds of issues 6 and 11. Prints
+ * Markdown tables and writes bench/report.json, the charts
+ * docs/benchmarks-latency.svg and docs/benchmarks-wide-area.svg, and the
+ * figures of docs/benchmarks.md.
  *
  * `npm run bench -- --quick` (what .ci/run executes): networks of 50 and 200
- * nodes, few runs, one to two minutes; writes bench/report-quick.json only.
+ * nodes, a wide area of 200, few runs, two to three minutes; writes
+ * bench/report-quick.json only.
  *
  * Exit codes: 0 done; 1 a bound failed (full run only: the quick run reports
  * the bounds but CI machines are too noisy to fail on them); 2 the benchmark
@@ -23,6 +26,8 @@ import * as Handoff from "./handoff.js"
 import * as Memory from "./memory.js"
 import { machine, render, type Report, write } from "./report.js"
 import * as Startup from "./startup.js"
+import * as WideArea from "./wideArea.js"
+import { writeWideAreaChart } from "./wideAreaChart.js"
 
 const quick = process.argv.includes("--quick")
 
@@ -34,7 +39,8 @@ const plan = quick
     dhtRounds: 5,
     handoffNetwork: 200,
     handoffRounds: 2,
-    memoryRuns: 3
+    memoryRuns: 3,
+    wideArea: { nodes: 200, rounds: 5, handoffs: 3, sweep: { dead: [0, 0.3], loss: [0, 0.03], rounds: 2 } }
   }
   : {
     startupRuns: 20,
@@ -43,7 +49,13 @@ const plan = quick
     dhtRounds: 20,
     handoffNetwork: 500,
     handoffRounds: 10,
-    memoryRuns: 10
+    memoryRuns: 10,
+    wideArea: {
+      nodes: 1000,
+      rounds: 20,
+      handoffs: 25,
+      sweep: { dead: [0, 0.15, 0.3, 0.45], loss: [0, 0.03, 0.1], rounds: 6 }
+    }
   }
 
 const REPORT = fileURLToPath(new URL(quick ? "report-quick.json" : "report.json", import.meta.url))
@@ -76,7 +88,16 @@ const program = Effect.gen(function*() {
     const networks = yield* Effect.forEach(plan.sizes, onNetwork)
     const last = networks.find((figures) => figures.handoff !== undefined)
     if (last?.handoff === undefined) return yield* Effect.dieMessage("no network ran the handoff")
-    return { startup, argon2, dht: networks.map((figures) => figures.dht), handoff: last.handoff, memory: last.memory }
+    yield* progress(`DHT on a wide area of ${plan.wideArea.nodes} nodes`)
+    const wideArea = yield* WideArea.measure(plan.wideArea)
+    return {
+      startup,
+      argon2,
+      dht: networks.map((figures) => figures.dht),
+      handoff: last.handoff,
+      memory: last.memory,
+      wideArea
+    }
   }))
   const report: Report = {
     mode: quick ? "quick" : "full",
@@ -89,6 +110,7 @@ const program = Effect.gen(function*() {
   write(report, REPORT)
   if (!quick) {
     writeChart(report)
+    writeWideAreaChart(report.wideArea, report.date)
     updateDocs(report)
   }
   yield* Console.log(render(report))

@@ -13,9 +13,10 @@ import { verify } from "../domain/ed25519.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
-import { lookup, store } from "./bep44.js"
+import { lookup } from "./bep44.js"
 import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./bootstrap.js"
 import { guardSocket } from "./krpcGuard.js"
+import { store } from "./putRound.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
 import { fromBytes, newerPublished, nextSeq, packetValue, sign, toBytes } from "./signedPacket.js"
@@ -68,10 +69,10 @@ const recentNodes = (node: DHT, bootstrap: ReadonlyArray<string>): ReadonlyArray
 
 /**
  * Empties the routing table, so the next lookup starts from the bootstrap nodes
- * (and the cache). k-rpc goes back to them only while it knows fewer nodes than
- * there are bootstrap nodes: a long-lived client (keepalive) whose known nodes
- * are all gone, or answer under another id after a restart, would otherwise ask
- * them forever.
+ * (and the cache). A lookup goes back to them only while the table holds fewer
+ * than K nodes (traversal.ts): a long-lived client (keepalive) whose known
+ * nodes are all gone, or answer under another id after a restart, would
+ * otherwise ask them forever.
  */
 const forgetNodes = (node: DHT) => {
   for (const contact of node.nodes.toArray()) if (contact.id !== undefined) node.nodes.remove(contact.id)
@@ -116,7 +117,7 @@ export const make = Effect.gen(function*() {
       // A clock behind the network's newest packet must not lose the publish.
       const seq = yield* nextSeq(newestSeq)
       const packet = yield* sign(keypair, seq, v)
-      const result = yield* store(yield* node, found.closest, packet, newestSeq)
+      const result = yield* store(yield* node, found.closest, packet, newestSeq, found.patience)
       if (result.stored === 0) {
         return yield* new NetworkError({
           reason: result.superseded > 0
@@ -146,7 +147,7 @@ export const make = Effect.gen(function*() {
         if (Option.exists(found.newest, (newest) => newest.seq > packet.seq)) {
           return yield* newerPublished(publicKey)
         }
-        const result = yield* store(yield* node, found.closest, packet, Option.none())
+        const result = yield* store(yield* node, found.closest, packet, Option.none(), found.patience)
         // No node holds a seq above this packet's, so a "seq not greater" refusal means it already holds this one.
         const storedOn = result.stored + result.superseded
         if (storedOn === 0) {

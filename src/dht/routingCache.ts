@@ -12,7 +12,7 @@ import { type Contact, formatContact, parseContact } from "./bootstrap.js"
 
 /**
  * Cached nodes are queried all at once with the bootstrap nodes at the start
- * of a lookup; together they must stay under k-rpc's 16 queries in flight.
+ * of a lookup (traversal.ts): a handful is enough to start near the key.
  */
 export const MAX_CACHED_NODES = 8
 

@@ -2,6 +2,8 @@
  * A real Mainline DHT on one machine: N bittorrent-dht nodes, one UDP socket
  * each, in this process. Every DHT test runs on one, and `cclink testnet`
  * serves one for demos and private networks. The nodes close with the scope.
+ * With `wideArea`, the formed network is made to behave like the Internet's
+ * (delay, loss, dead nodes, nodes without BEP 44: see wideArea.ts).
  *
  * Nodes join in waves, each wave four times the size of the network so far,
  * bootstrapping from the first node and two random earlier ones. Starting
@@ -10,16 +12,23 @@
  * waves find all of them.
  */
 import DHT, { type KrpcMessage, type Peer } from "bittorrent-dht"
-import { Array as Arr, Effect, Random } from "effect"
+import { Array as Arr, Effect } from "effect"
+import { PCGRandom } from "effect/Utils"
+import { randomInt } from "node:crypto"
 import { verify } from "../domain/ed25519.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { guardSocket } from "./krpcGuard.js"
+import * as WideArea from "./wideArea.js"
 
 export interface Testnet {
   /** `host:port` of the first nodes, for `CCLINK_BOOTSTRAP` / `DhtConfig.bootstrap`. */
   readonly bootstrap: ReadonlyArray<string>
-  /** The running nodes, first node first (tests stop some of them). */
+  /** The nodes, first node first, dead ones included (tests stop some of them). */
   readonly nodes: ReadonlyArray<DHT>
+  /** What seeded the node ids, the bootstrap choices and the wide area: the same seed builds the same network. */
+  readonly seed: number
+  /** The wide-area conditions, when asked for. */
+  readonly wideArea: WideArea.WideArea | undefined
 }
 
 export interface TestnetOptions {
@@ -27,6 +36,10 @@ export interface TestnetOptions {
   readonly host?: string
   /** The first node's port; 0 (default) takes a free one. */
   readonly port?: number
+  /** A 32-bit seed; a random one when absent. */
+  readonly seed?: number
+  /** Delay, loss, dead nodes and nodes without BEP 44, applied once the network has formed. */
+  readonly wideArea?: WideArea.WideAreaOptions
 }
 
 const GROWTH = 4
@@ -49,33 +62,52 @@ const honourReadOnly = (node: DHT) => {
   })
 }
 
+/** Mainline nodes (libtorrent, the Rust `mainline` crate, uTorrent) answer with their 8 closest nodes. */
+const ANSWERED_NODES = 8
+
 /**
- * BEP 44 (and libtorrent, and the Rust `mainline` crate) answer a `get` with
- * the closest nodes they know even when they hold the item. bittorrent-dht
- * leaves them out, so a lookup that starts at nodes holding the item stops
- * there, before reaching the ones holding a newer copy. The nodes are added.
+ * BEP 5's bucket size, kept by libtorrent, uTorrent and Transmission, where
+ * bittorrent-dht keeps 20. It matters once answers hold 8 nodes: with buckets
+ * of 20, the nodes near a key all know the same few nodes nearest it and all
+ * answer with those, so lookups can never learn of the others; buckets of 8
+ * give each node a partial view of its neighbourhood, as on the Internet.
  */
-const answerGetWithNodes = (node: DHT) => {
+const BUCKET_SIZE = 8
+
+/** The node id a lookup query is looking for, by the query's name. */
+const lookupTarget = (query: KrpcMessage): Buffer | undefined => {
+  const target = query.q?.toString() === "get_peers" ? query.a?.info_hash : query.a?.target
+  const asks = ["find_node", "get_peers", "get"].includes(String(query.q))
+  return asks && target instanceof Uint8Array ? Buffer.from(target) : undefined
+}
+
+/**
+ * Answers lookups as Mainline nodes do. bittorrent-dht sends its whole
+ * routing table (often 100 nodes and more in one datagram, where Mainline
+ * implementations send 8), so a lookup on a testnet converged in one hop.
+ * And BEP 44 (like libtorrent and the Rust `mainline` crate) answers a `get`
+ * with the closest nodes even when it holds the item, where bittorrent-dht
+ * leaves them out, so a lookup that starts at nodes holding the item would
+ * stop there, before reaching the ones holding a newer copy.
+ */
+const answerLikeMainline = (node: DHT) => {
   const rpc = node._rpc
   const respond = rpc.response.bind(rpc)
   rpc.response = (peer, query, reply, nodes) => {
-    const target = query.a?.target
-    const closest = nodes === undefined && query.q?.toString() === "get" && target instanceof Uint8Array
-      ? rpc.nodes.closest(Buffer.from(target))
-      : nodes
-    respond(peer, query, reply, closest)
+    const target = lookupTarget(query)
+    respond(peer, query, reply, target === undefined ? nodes : rpc.nodes.closest(target, ANSWERED_NODES))
   }
 }
 
 const addressOf = (node: DHT) => `${node.address().address}:${node.address().port}`
 
-const startNode = (host: string, port: number, bootstrap: false | ReadonlyArray<string>) =>
+const startNode = (host: string, port: number, bootstrap: false | ReadonlyArray<string>, nodeId: Buffer) =>
   Effect.acquireRelease(
     Effect.async<DHT, NetworkError>((resume) => {
-      const node = new DHT({ bootstrap, verify })
+      const node = new DHT({ bootstrap, verify, nodeId, k: BUCKET_SIZE })
       guardSocket(node)
       honourReadOnly(node)
-      answerGetWithNodes(node)
+      answerLikeMainline(node)
       const fail = (error: Error) =>
         node.destroy(() =>
           resume(
@@ -90,7 +122,7 @@ const startNode = (host: string, port: number, bootstrap: false | ReadonlyArray<
         resume(Effect.succeed(node))
       })
     }),
-    (node) => Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))
+    (node) => (node.destroyed ? Effect.void : WideArea.kill(node))
   )
 
 /** Resolves when the node's own bootstrap lookup has finished. */
@@ -106,20 +138,26 @@ export const make = (size: number, options: TestnetOptions = {}) =>
       return yield* new InvalidInput({ reason: `A testnet needs at least one node, got ${size}.` })
     }
     const host = options.host ?? "127.0.0.1"
-    const nodes = [yield* startNode(host, options.port ?? 0, false)]
+    const seed = options.seed ?? randomInt(2 ** 32)
+    const random = new PCGRandom(seed)
+    const nodeId = () => Buffer.from(Arr.makeBy(20, () => random.integer(256)))
+    const nodes = [yield* startNode(host, options.port ?? 0, false, nodeId())]
     while (nodes.length < size) {
       const known = nodes.map(addressOf)
-      const pick = Random.nextIntBetween(0, known.length).pipe(Effect.map((i) => known[i]!))
+      const pick = () => known[random.integer(known.length)]!
       const wave = yield* Effect.forEach(
-        Arr.range(1, Math.min(nodes.length * GROWTH, size - nodes.length)),
-        () =>
-          Effect.all([pick, pick]).pipe(
-            Effect.flatMap((seeds) => startNode(host, 0, Arr.dedupe([known[0]!, ...seeds])))
-          ),
+        Arr.makeBy(Math.min(nodes.length * GROWTH, size - nodes.length), () => ({
+          id: nodeId(),
+          seeds: Arr.dedupe([known[0]!, pick(), pick()])
+        })),
+        ({ id, seeds }) => startNode(host, 0, seeds, id),
         { concurrency: "unbounded" }
       )
       yield* Effect.forEach(wave, ready, { concurrency: "unbounded", discard: true })
       nodes.push(...wave)
     }
-    return { bootstrap: nodes.slice(0, BOOTSTRAP_NODES).map(addressOf), nodes } satisfies Testnet
+    const wideArea = options.wideArea === undefined
+      ? undefined
+      : yield* WideArea.apply(nodes, BOOTSTRAP_NODES, options.wideArea, random)
+    return { bootstrap: nodes.slice(0, BOOTSTRAP_NODES).map(addressOf), nodes, seed, wideArea } satisfies Testnet
   })

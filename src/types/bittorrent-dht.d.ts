@@ -40,14 +40,13 @@ declare module "bittorrent-dht" {
     readonly socket: EventEmitter & {
       readonly inflight: number
       readonly socket: import("node:dgram").Socket
+      /** One query; the callback gets the reply message, a KRPC error (numeric `code`), or ETIMEDOUT after 2 s. */
+      query(
+        peer: { readonly id?: Buffer; readonly host: string; readonly port: number },
+        message: KrpcQuery,
+        callback: (error: QueryError | null, reply: unknown, peer: Peer) => void
+      ): number
     }
-    /** Iterative lookup towards `target`; `visit` sees each reply, returning false stops the lookup. */
-    closest(
-      target: Buffer,
-      message: KrpcQuery,
-      visit: ((reply: KrpcMessage, peer: Peer) => boolean | undefined) | null,
-      done: (error: Error | null, responded: number) => void
-    ): void
     query(
       node: NodeContact,
       message: KrpcQuery,
@@ -60,7 +59,7 @@ declare module "bittorrent-dht" {
       nodes?: ReadonlyArray<NodeContact>
     ) => void
     /** The routing table. */
-    readonly nodes: { closest(target: Buffer, count?: number): Array<NodeContact> }
+    readonly nodes: { closest(target: Buffer, count?: number): Array<NodeContact>; remove(id: Buffer): void }
     error(peer: Peer, query: KrpcMessage, error: [number, string]): void
   }
 
@@ -72,6 +71,8 @@ declare module "bittorrent-dht" {
     /** Per-query timeout in milliseconds (k-rpc-socket, default 2000). */
     readonly timeout?: number
     readonly concurrency?: number
+    /** Bucket size of the routing table, and the nodes a lookup of its own keeps (k-rpc, default 20). */
+    readonly k?: number
   }
 
   export default class DHT extends EventEmitter {

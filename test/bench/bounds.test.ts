@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { check, megabytes } from "../../bench/bounds.js"
 import type { Measurements } from "../../bench/report.js"
 import type { Summary } from "../../bench/stats.js"
+import { SCENARIO, type WideAreaResult } from "../../bench/wideArea.js"
 
 const at = (median: number, p95 = median): Summary => ({ n: 10, median, p95 })
 const compare = (candidate: number, baseline: number) => ({
@@ -19,6 +20,26 @@ const dht = (nodes: number, resolve: number, publish: number) => ({
   storedOn: at(20)
 })
 
+const counts = (median: number, min: number) => ({ ...at(median), min })
+const wideArea = (nodes: number, overrides: Partial<WideAreaResult> = {}): WideAreaResult => ({
+  nodes,
+  scenario: SCENARIO,
+  seeds: [1, 2],
+  networkStartMs: 5000,
+  resolveMs: at(800),
+  publishMs: at(1200),
+  floorMs: at(1000),
+  resolveOverFloor: 0.8,
+  storedOn: counts(20, 12),
+  nearestHolding: counts(18, 15),
+  trulyNearestHolding: counts(15, 9),
+  cold: { publishMs: at(1500), pickupMs: at(1500) },
+  warm: { publishMs: at(1400), pickupMs: at(1000) },
+  newestPickups: { newest: 50, total: 50 },
+  sweep: [],
+  ...overrides
+})
+
 const measurements = (overrides: Partial<Measurements> = {}): Measurements => ({
   startup: [{ command: "cclink --version", ...compare(100, 50) }],
   argon2: compare(500, 400),
@@ -32,6 +53,7 @@ const measurements = (overrides: Partial<Measurements> = {}): Measurements => ({
     firstRunKiB: 250_000,
     peakKiB: { candidate: at(150_000, 200_000), baseline: at(40_000), ratio: 3.75 }
   },
+  wideArea: wideArea(1000),
   ...overrides
 })
 
@@ -59,5 +81,40 @@ describe("check", () => {
   it("holds peak memory to its 95th percentile in megabytes of 10^6 bytes", () => {
     expect(megabytes(200_000)).toBeCloseTo(204.8)
     expect(statusOf(measurements(), "pickup peak memory")).toMatchObject({ status: "fail" })
+  })
+
+  it("holds the wide-area counts from below and its times from above, at their limits exactly", () => {
+    const m = measurements()
+    for (const name of ["cclink pickup p50, warm", "cclink pickup p50, cold", "cclink publish p50, cold"]) {
+      expect(statusOf(m, name)).toMatchObject({ status: "pass" })
+    }
+    expect(statusOf(m, "stored on, every publish")).toMatchObject({ value: 12, atLeast: true, status: "pass" })
+    expect(statusOf(m, "of the 20 nearest BEP 44 nodes")).toMatchObject({ value: 15, status: "pass" })
+    expect(statusOf(m, "pickups returning the newest")).toMatchObject({ value: 50, limit: 50, status: "pass" })
+    const worse = measurements({
+      wideArea: wideArea(1000, {
+        storedOn: counts(15, 11),
+        nearestHolding: counts(14, 10),
+        newestPickups: { newest: 49, total: 50 },
+        resolveOverFloor: 2.01
+      })
+    })
+    for (
+      const name of [
+        "stored on, every",
+        "stored on p50",
+        "of the 20 nearest",
+        "pickups returning",
+        "in-process resolve"
+      ]
+    ) {
+      expect(statusOf(worse, name)).toMatchObject({ status: "fail" })
+    }
+  })
+
+  it("reads the wide-area bounds on the 1000-node network only", () => {
+    const quick = measurements({ wideArea: wideArea(200) })
+    expect(check(quick).filter((bound) => bound.name.includes("wide area")).map((bound) => bound.status))
+      .toEqual(Array.from({ length: 9 }, () => "not measured"))
   })
 })
