@@ -1,0 +1,56 @@
+/**
+ * The exchange on a carry stream (a Noise-encrypted HyperDHT connection
+ * between the picker and the publisher), kept minimal and versioned:
+ *
+ * 1. picker -> publisher, 11 bytes: `CCLC`, version (1), offset (u48 BE):
+ *    where to start, so a broken transfer resumes instead of starting over.
+ * 2. publisher -> picker, 1 byte: status (0 ok, 1 unsupported version,
+ *    2 offset past the end); after 0, exactly the archive's bytes from the
+ *    offset to its end (its size is in the signed ticket).
+ * 3. picker -> publisher, 1 byte once it has checked the size and SHA-256:
+ *    ACK (the publisher counts a complete transfer, and a burn handoff ends),
+ *    or NAK (the bytes did not match; the publisher logs it).
+ */
+import { Either } from "effect"
+
+export const PROTOCOL_VERSION = 1
+export const REQUEST_BYTES = 11
+const MAGIC = Uint8Array.of(0x43, 0x43, 0x4c, 0x43) // "CCLC"
+
+export const Status = { Ok: 0, UnsupportedVersion: 1, BadOffset: 2 } as const
+export type Status = typeof Status[keyof typeof Status]
+
+export const ACK = 0x06
+export const NAK = 0x15
+
+export interface Request {
+  readonly version: number
+  readonly offset: number
+}
+
+export const encodeRequest = (offset: number): Uint8Array => {
+  const bytes = new Uint8Array(REQUEST_BYTES)
+  const view = new DataView(bytes.buffer)
+  bytes.set(MAGIC, 0)
+  bytes[4] = PROTOCOL_VERSION
+  view.setUint16(5, Math.floor(offset / 2 ** 32))
+  view.setUint32(7, offset % 2 ** 32)
+  return bytes
+}
+
+/** A request of exactly 11 bytes with the magic; its version and offset are the server's to judge. */
+export const decodeRequest = (bytes: Uint8Array): Either.Either<Request, string> => {
+  if (bytes.length !== REQUEST_BYTES || !MAGIC.every((byte, i) => bytes[i] === byte)) {
+    return Either.left("not a carry request")
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  return Either.right({ version: bytes[4]!, offset: view.getUint16(5) * 2 ** 32 + view.getUint32(7) })
+}
+
+/** What the server answers a request for an archive of `size` bytes. */
+export const statusFor = (request: Request, size: number): Status =>
+  request.version !== PROTOCOL_VERSION
+    ? Status.UnsupportedVersion
+    : request.offset > size
+    ? Status.BadOffset
+    : Status.Ok
