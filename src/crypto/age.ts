@@ -33,3 +33,37 @@ export const decrypt = (ciphertext: Uint8Array, identity: string): Effect.Effect
     },
     catch: () => new DecryptionFailed({})
   }).pipe(Effect.withSpan("crypto.age.decrypt"))
+
+/**
+ * The same age file written as a stream: age's STREAM construction seals
+ * 64 KiB chunks one by one, so memory stays at a chunk or two whatever the
+ * size (a carried conversation can be hundreds of megabytes).
+ */
+export const encryptStream = (
+  plaintext: ReadableStream<Uint8Array>,
+  recipient: string
+): Effect.Effect<ReadableStream<Uint8Array>> =>
+  Effect.promise(() => {
+    const encrypter = new Encrypter()
+    encrypter.addRecipient(recipient)
+    return encrypter.encrypt(plaintext)
+  }).pipe(Effect.withSpan("crypto.age.encryptStream"))
+
+/**
+ * Reads the header (refused here as `DecryptionFailed` when `identity` cannot
+ * open it) and answers the plaintext as a stream. Each chunk is authenticated
+ * before it is released; a damaged or truncated chunk errors the stream,
+ * which its reader must map to `DecryptionFailed` in turn.
+ */
+export const decryptStream = (
+  ciphertext: ReadableStream<Uint8Array>,
+  identity: string
+): Effect.Effect<ReadableStream<Uint8Array>, DecryptionFailed> =>
+  Effect.tryPromise({
+    try: () => {
+      const decrypter = new Decrypter()
+      decrypter.addIdentity(identity)
+      return decrypter.decrypt(ciphertext)
+    },
+    catch: () => new DecryptionFailed({})
+  }).pipe(Effect.withSpan("crypto.age.decryptStream"))
