@@ -15,9 +15,10 @@ const common: Options = {
   minify: true,
   sourcemap: false,
   clean: false,
-  // Everything is bundled but the native Argon2 binding, loaded from node_modules.
-  noExternal: [/^(?!argon2$)/],
-  external: ["argon2"]
+  // Everything is bundled but what loads native addons from node_modules: the
+  // Argon2 binding, and hyperdht (the carry network: sodium-native, udx-native).
+  noExternal: [/^(?!(argon2|hyperdht)(\/|$))/],
+  external: ["argon2", "hyperdht"]
 }
 
 export default defineConfig([
@@ -35,7 +36,7 @@ export default defineConfig([
       options.alias = { yaml: stub, toml: stub, ini: stub }
       // A script run through V8's code cache (src/cli/codeCache.ts) cannot
       // import() on Node 20; what stays outside the bundle (the native Argon2
-      // binding) is loaded with the bundle's require instead.
+      // binding, hyperdht) is loaded with the bundle's require instead.
       options.supported = { ...options.supported, "dynamic-import": false }
     },
     format: ["cjs"],

@@ -1,0 +1,341 @@
+/**
+ * `Carry` on HyperDHT (the engine of Hyperswarm and Keet): peers found and
+ * connected by Ed25519 public key, Noise-encrypted streams, UDP hole punching
+ * through NATs. Each call runs its own short-lived node: ephemeral (it never
+ * joins other nodes' routing tables), bound to a free port (hyperdht's own
+ * default is the fixed 49737, so two cclink processes on one machine would
+ * queue for it), destroyed with the call's scope.
+ *
+ * The server admits one client key, derived from the ticket's secret; every
+ * other key is refused by hyperdht's firewall during the Noise handshake,
+ * before a byte of the archive exists on that connection. The exchange on
+ * the stream is domain/carryProtocol.ts.
+ */
+import { Clock, Duration, Effect, Layer, Queue, Runtime } from "effect"
+import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
+import { randomBytes } from "node:crypto"
+import { createReadStream } from "node:fs"
+import { clientPublicKey, clientSeed } from "../crypto/carryClientKey.js"
+import { ACK, decodeRequest, encodeRequest, NAK, REQUEST_BYTES, Status, statusFor } from "../domain/carryProtocol.js"
+import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
+import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
+import { equals } from "../domain/keys.js"
+import { Carry, CarryConfig, type CarryVia, type FetchOptions, type Offer, type ServeEvent } from "../services/Carry.js"
+import { fileError } from "../services/secretFile.js"
+import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
+
+/** Read size for the archive file: large enough for throughput, far below hyperdht's 16 MiB write limit. */
+const CHUNK_BYTES = 256 * 1024
+/** How long a server waits for a client's request, then for its acknowledgement after the last byte. */
+const SERVER_PATIENCE_MS = 60_000
+/** Connect failures saying nobody listens on the key; after this many in a row the publisher is gone. */
+const NOT_LISTENING = new Set(["PEER_NOT_FOUND"])
+const NOT_LISTENING_ATTEMPTS = 3
+
+/** `[0, 0]`: an empty range of preferred ports, so dht-rpc binds any free one. */
+const ANY_PORT = [0, 0] as const
+
+const node = (bootstrap: ReadonlyArray<string>) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const dht = new HyperDHT({
+        ...(bootstrap.length === 0 ? {} : { bootstrap }),
+        ephemeral: true,
+        port: ANY_PORT
+      })
+      await dht.ready()
+      return dht
+    }),
+    (dht) => Effect.promise(() => dht.destroy({ force: true }))
+  )
+
+/**
+ * A stream on the node's own socket went straight to an address announced as
+ * reachable; one on any other socket went through a socket the hole puncher
+ * opened for it.
+ */
+const viaOf = (dht: HyperDHT, socket: SecretStream): CarryVia => {
+  const udx = socket.rawStream?.socket
+  return udx === dht.io.serverSocket || udx === dht.io.clientSocket ? "direct" : "holepunch"
+}
+
+const remoteOf = (socket: SecretStream) =>
+  socket.rawStream === null ? "unknown" : `${socket.rawStream.remoteHost}:${socket.rawStream.remotePort}`
+
+/** Bytes from `socket` on demand, with a deadline for each read; the stream stays paused in between. */
+const reader = (socket: SecretStream) => {
+  let buffered = Buffer.alloc(0)
+  let wake: (() => void) | undefined
+  let ended: Error | undefined
+  socket.on("data", (data: Buffer) => {
+    buffered = Buffer.concat([buffered, data])
+    wake?.()
+  })
+  const stop = (error: Error) => {
+    ended ??= error
+    wake?.()
+  }
+  socket.on("end", () => stop(new Error("the connection ended")))
+  socket.on("close", () => stop(new Error("the connection closed")))
+  socket.on("error", (error: Error) => stop(error))
+  return (bytes: number, timeoutMs: number): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no answer in time")), timeoutMs)
+      const check = () => {
+        if (buffered.length >= bytes) {
+          clearTimeout(timer)
+          wake = undefined
+          const out = buffered.subarray(0, bytes)
+          buffered = buffered.subarray(bytes)
+          resolve(out)
+        } else if (ended !== undefined) {
+          clearTimeout(timer)
+          wake = undefined
+          reject(ended)
+        }
+      }
+      wake = check
+      check()
+    })
+}
+
+/** Resolves once `socket` can take more, rejects if it closes first. */
+const drained = (socket: SecretStream) =>
+  new Promise<void>((resolve, reject) => {
+    const done = () => {
+      socket.off("drain", done)
+      socket.off("close", closed)
+      resolve()
+    }
+    const closed = () => {
+      socket.off("drain", done)
+      reject(new Error("the connection closed"))
+    }
+    socket.on("drain", done)
+    socket.once("close", closed)
+  })
+
+/** One connection on the server: request, status, the bytes from the offset, acknowledgement. */
+const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promise<ServeEvent> => {
+  const started = Date.now()
+  const remote = remoteOf(socket)
+  const via = viaOf(dht, socket)
+  const read = reader(socket)
+  let sent = 0
+  const interrupted = (reason: string): ServeEvent => ({
+    _tag: "Interrupted",
+    remote,
+    via,
+    bytes: sent,
+    millis: Date.now() - started,
+    reason
+  })
+  try {
+    const request = decodeRequest(await read(REQUEST_BYTES, SERVER_PATIENCE_MS))
+    if (request._tag === "Left") return interrupted(request.left)
+    const status = statusFor(request.right, offer.size)
+    socket.write(Uint8Array.of(status))
+    if (status !== Status.Ok) {
+      return interrupted(
+        status === Status.UnsupportedVersion
+          ? `the picker speaks protocol version ${request.right.version}`
+          : "the picker asked for an offset past the end"
+      )
+    }
+    const { offset } = request.right
+    if (offset < offer.size) {
+      for await (const chunk of createReadStream(offer.file, { start: offset, highWaterMark: CHUNK_BYTES })) {
+        sent += (chunk as Buffer).length
+        if (!socket.write(chunk as Buffer)) await drained(socket)
+      }
+    }
+    const [reply] = await read(1, SERVER_PATIENCE_MS)
+    if (reply === ACK) {
+      return { _tag: "Transferred", remote, via, bytes: sent, offset, millis: Date.now() - started }
+    }
+    return interrupted(reply === NAK ? "the picker refused the bytes (digest mismatch)" : "no acknowledgement")
+  } catch (error) {
+    return interrupted(error instanceof Error ? error.message : String(error))
+  } finally {
+    socket.end()
+    setTimeout(() => socket.destroy(), 2000).unref()
+  }
+}
+
+const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
+  Effect.gen(function*() {
+    const dht = yield* node(bootstrap)
+    const keyPair = HyperDHT.keyPair()
+    const clientSecret = randomBytes(CLIENT_SECRET_BYTES)
+    const admitted = clientPublicKey(clientSecret)
+    const events = yield* Queue.unbounded<ServeEvent>()
+    const runtime = yield* Effect.runtime<never>()
+    const server = dht.createServer(
+      { firewall: (remotePublicKey) => !equals(remotePublicKey, admitted) },
+      (socket) => {
+        socket.on("error", () => {})
+        void answer(dht, socket, offer).then((event) => Runtime.runSync(runtime)(Queue.offer(events, event)))
+      }
+    )
+    yield* Effect.acquireRelease(
+      Effect.tryPromise({
+        try: () => server.listen(keyPair),
+        catch: (error) => new NetworkError({ reason: `cannot listen on the carry network: ${describe(error)}` })
+      }),
+      () => Effect.promise(() => server.close())
+    )
+    yield* Effect.addFinalizer(() => Queue.shutdown(events))
+    return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret: Uint8Array.from(clientSecret), events }
+  })
+
+const describe = (error: unknown) => (error as HyperDHTError | undefined)?.code ?? String(error)
+
+/** How one connection attempt ended, when it did not deliver the whole archive. */
+type AttemptFailure =
+  | { readonly _tag: "Network"; readonly code: string | undefined; readonly reason: string }
+  | { readonly _tag: "Refused"; readonly reason: string }
+  | { readonly _tag: "Tampered" }
+  | { readonly _tag: "Disk"; readonly error: FileError }
+
+class Failed extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super("carry attempt failed")
+  }
+}
+
+/**
+ * One connection: request from what the download holds, take bytes until
+ * the ticket's size (pausing the stream while each write lands), check, and
+ * acknowledge. A watchdog ends the attempt after `patienceMs` without a byte.
+ */
+const attempt = (
+  dht: HyperDHT,
+  ticket: CarryTicket,
+  download: Download,
+  patienceMs: number,
+  onProgress: (received: number) => void
+): Promise<CarryVia> =>
+  new Promise((resolve, reject) => {
+    const seed = clientSeed(ticket.clientSecret)
+    const keyPair = HyperDHT.keyPair(seed)
+    seed.fill(0)
+    const socket = dht.connect(ticket.serverKey, { keyPair })
+    let failure: AttemptFailure | undefined
+    let settled = false
+    let status: number | undefined
+    let via: CarryVia = "holepunch"
+    const fail = (reason: AttemptFailure) => {
+      failure ??= reason
+      socket.destroy()
+    }
+    let watchdog = setTimeout(() => fail({ _tag: "Network", code: undefined, reason: "no progress" }), patienceMs)
+    const poke = () => {
+      watchdog.refresh()
+    }
+    const finish = (verified: boolean) => {
+      socket.write(Uint8Array.of(verified ? ACK : NAK))
+      socket.end()
+      if (!verified) return fail({ _tag: "Tampered" })
+      settled = true
+      clearTimeout(watchdog)
+      resolve(via)
+      // The acknowledgement is flushed before the stream closes; a stuck close is cut short.
+      watchdog = setTimeout(() => socket.destroy(), 2000)
+    }
+
+    socket.on("error", (error: HyperDHTError) => {
+      failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
+    })
+    socket.on("close", () => {
+      clearTimeout(watchdog)
+      if (!settled) reject(new Failed(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" }))
+    })
+    socket.on("open", () => {
+      poke()
+      via = viaOf(dht, socket)
+      socket.write(encodeRequest(download.received))
+    })
+    socket.on("data", (data: Buffer) => {
+      poke()
+      let chunk: Uint8Array = data
+      if (status === undefined) {
+        status = chunk[0]
+        chunk = chunk.subarray(1)
+        if (status !== Status.Ok) {
+          return fail({
+            _tag: "Refused",
+            reason: status === Status.UnsupportedVersion
+              ? "the publisher's cclink speaks another carry protocol version; update both sides"
+              : "the publisher refused the resume offset"
+          })
+        }
+      }
+      if (chunk.length === 0) return
+      socket.pause()
+      download.write(chunk).then(
+        () => {
+          onProgress(download.received)
+          if (!download.complete) return socket.resume()
+          download.verify().then(finish, (error) => fail({ _tag: "Disk", error: diskError(download, error) }))
+        },
+        (error) =>
+          fail(error instanceof Overflow ? { _tag: "Tampered" } : { _tag: "Disk", error: diskError(download, error) })
+      )
+    })
+  })
+
+const diskError = (download: Download, error: unknown) => fileError(download.file, "Cannot write the download", error)
+
+const fetch = (bootstrap: ReadonlyArray<string>) =>
+(
+  ticket: CarryTicket,
+  destination: string,
+  options: FetchOptions
+): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
+  Effect.scoped(Effect.gen(function*() {
+    const dht = yield* node(bootstrap)
+    const download = yield* scopedDownload(destination, ticket)
+    const patienceMs = Duration.toMillis(options.patience)
+    const onProgress = options.onProgress ?? (() => {})
+    let lastProgress = yield* Clock.currentTimeMillis
+    let lastReceived = 0
+    let notListening = 0
+    for (let attempts = 1;; attempts++) {
+      const result = yield* Effect.either(Effect.tryPromise({
+        try: () => attempt(dht, ticket, download, patienceMs, onProgress),
+        catch: (error): AttemptFailure =>
+          error instanceof Failed ? error.failure : { _tag: "Network", code: undefined, reason: String(error) }
+      }))
+      if (result._tag === "Right") return { via: result.right, attempts }
+      const failure = result.left
+      switch (failure._tag) {
+        case "Tampered":
+          return yield* mismatch()
+        case "Disk":
+          return yield* failure.error
+        case "Refused":
+          return yield* new NetworkError({ reason: failure.reason })
+      }
+      yield* Effect.promise(() => download.flush())
+      const now = yield* Clock.currentTimeMillis
+      if (download.received > lastReceived) {
+        lastReceived = download.received
+        lastProgress = now
+      }
+      notListening = failure.code !== undefined && NOT_LISTENING.has(failure.code) ? notListening + 1 : 0
+      const left = lastProgress + patienceMs - now
+      if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
+        return yield* new NetworkError({
+          reason: download.received === 0
+            ? `could not reach the publisher (${failure.reason})`
+            : `the transfer broke after ${download.received} of ${ticket.size} bytes (${failure.reason})`
+        })
+      }
+      yield* Effect.sleep(Duration.millis(Math.min(left, 500 * 2 ** Math.min(attempts - 1, 3))))
+    }
+  }))
+
+export const layer: Layer.Layer<Carry, never, CarryConfig> = Layer.effect(
+  Carry,
+  Effect.map(CarryConfig, ({ bootstrap }) => Carry.of({ serve: serve(bootstrap), fetch: fetch(bootstrap) }))
+)
