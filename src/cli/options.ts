@@ -34,6 +34,17 @@ export const network = {
   )
 }
 
+/** How publish and pickup reach the carry network (HyperDHT), for `--carry`. */
+export const carryNetwork = {
+  carryBootstrap: Options.text("carry-bootstrap").pipe(
+    Options.optional,
+    Options.withDescription(
+      "Carry network (HyperDHT) bootstrap nodes, host:port[,host:port...] (overrides CCLINK_CARRY_BOOTSTRAP; " +
+        "default: HyperDHT's public nodes)."
+    )
+  )
+}
+
 /** Where the key's passphrase comes from when the key file is an envelope. */
 export const passphraseSources = {
   passphraseFile: Options.file("passphrase-file").pipe(

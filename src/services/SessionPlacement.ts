@@ -197,9 +197,9 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
           Effect.mapError(() =>
             new NotFound({
               what: `Session data is not on this machine: no ${id}.jsonl under ${projectsDir}.`,
-              hint: "cclink hands over the session id, not the conversation. Sync the projects folder from the " +
-                "other machine (Syncthing, rsync, NFS, or a shared mount over Tailscale/SSH), for example " +
-                `rsync -a other-host:.claude/projects/ ${projectsDir}/ , then pick up again.`
+              hint: "This handoff names the session but does not carry the conversation. Publish it again with " +
+                "`cclink publish --carry` on the other machine, or sync the projects folder from it (Syncthing, " +
+                `rsync, NFS, or a shared mount over Tailscale/SSH), for example rsync -a other-host:.claude/projects/ ${projectsDir}/ , then pick up again.`
             })
           )
         )

@@ -4,22 +4,19 @@
  * what must never work: a key the server does not admit gets no byte, and
  * bytes that do not match the ticket (altered, too many, too few) are never
  * accepted and leave no file behind. The misbehaving servers are written
- * here against the protocol (domain/carryProtocol.ts).
+ * against the protocol (domain/carryProtocol.ts) in ./network.ts.
  */
 import { Duration, Effect, Either, Layer, Queue } from "effect"
-import HyperDHT, { type SecretStream } from "hyperdht"
 import { createHash, randomBytes } from "node:crypto"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import * as CarryLive from "../../src/carry/hyperdht.js"
-import { clientPublicKey } from "../../src/crypto/carryClientKey.js"
-import { ACK, decodeRequest, REQUEST_BYTES } from "../../src/domain/carryProtocol.js"
+import { ACK } from "../../src/domain/carryProtocol.js"
 import type { CarryTicket } from "../../src/domain/carryTicket.js"
-import { equals } from "../../src/domain/keys.js"
 import { Carry, CarryConfig } from "../../src/services/Carry.js"
 import { tempFolder } from "./archives.js"
-import { useCarryNetwork } from "./network.js"
+import { rogueServer, useCarryNetwork } from "./network.js"
 
 const net = useCarryNetwork()
 const folder = tempFolder("cclink-carry-")
@@ -46,40 +43,6 @@ const ticketFor = (content: Uint8Array, serverKey: Uint8Array, clientSecret: Uin
   size: content.length,
   unpackedSize: content.length
 })
-
-/**
- * A server that speaks the protocol's opening and then does whatever
- * `behave` does with the connection: the misbehaving publisher of the tests.
- */
-const rogueServer = (behave: (socket: SecretStream, offset: number, connection: number) => void) =>
-  Effect.acquireRelease(
-    Effect.promise(async () => {
-      const node = new HyperDHT({ bootstrap: [...net.bootstrap], ephemeral: true, port: [0, 0] })
-      await node.ready()
-      const clientSecret = randomBytes(16)
-      const admitted = clientPublicKey(clientSecret)
-      const keyPair = HyperDHT.keyPair()
-      let connections = 0
-      const server = node.createServer({ firewall: (key) => !equals(key, admitted) }, (socket) => {
-        socket.on("error", () => {})
-        let buffered = Buffer.alloc(0)
-        const onData = (data: Buffer) => {
-          buffered = Buffer.concat([buffered, data])
-          if (buffered.length < REQUEST_BYTES) return
-          socket.off("data", onData)
-          behave(socket, Either.getOrThrow(decodeRequest(buffered.subarray(0, REQUEST_BYTES))).offset, ++connections)
-        }
-        socket.on("data", onData)
-      })
-      await server.listen(keyPair)
-      return { node, server, serverKey: new Uint8Array(keyPair.publicKey), clientSecret: new Uint8Array(clientSecret) }
-    }),
-    ({ node, server }) =>
-      Effect.promise(async () => {
-        await server.close()
-        await node.destroy({ force: true })
-      })
-  )
 
 describe("the live carry layer", () => {
   it("serves a file to the admitted key; the fetch checks it, and the server reports the complete transfer", async () => {
@@ -161,7 +124,7 @@ describe("bytes that are not the ticket's", () => {
     let reply: number | undefined
     const into = destination()
     const result = await run(Effect.scoped(Effect.gen(function*() {
-      const rogue = yield* rogueServer((socket) => {
+      const rogue = yield* rogueServer(net.bootstrap, (socket) => {
         socket.on("data", (data: Buffer) => (reply = data[0]))
         socket.write(Uint8Array.of(0))
         socket.write(altered)
@@ -176,7 +139,7 @@ describe("bytes that are not the ticket's", () => {
   it("more bytes than the ticket's size: refused as soon as they arrive", async () => {
     const into = destination()
     const result = await run(Effect.scoped(Effect.gen(function*() {
-      const rogue = yield* rogueServer((socket) => {
+      const rogue = yield* rogueServer(net.bootstrap, (socket) => {
         socket.write(Uint8Array.of(0))
         socket.write(Buffer.concat([content, randomBytes(1000)]))
       })
@@ -192,7 +155,7 @@ describe("bytes that are not the ticket's", () => {
       const into = destination()
       const offsets: Array<number> = []
       const result = await run(Effect.scoped(Effect.gen(function*() {
-        const rogue = yield* rogueServer((socket, offset) => {
+        const rogue = yield* rogueServer(net.bootstrap, (socket, offset) => {
           offsets.push(offset)
           socket.write(Uint8Array.of(0))
           socket.write(content.subarray(offset, 150_000))
@@ -214,7 +177,7 @@ describe("bytes that are not the ticket's", () => {
     const into = destination()
     const offsets: Array<number> = []
     const fetched = await run(Effect.scoped(Effect.gen(function*() {
-      const rogue = yield* rogueServer((socket, offset, connection) => {
+      const rogue = yield* rogueServer(net.bootstrap, (socket, offset, connection) => {
         offsets.push(offset)
         socket.write(Uint8Array.of(0))
         socket.write(content.subarray(offset, connection === 1 ? 150_000 : content.length))

@@ -29,7 +29,8 @@ export const options = {
   json: shared.json,
   ...shared.pinSources,
   ...shared.passphraseSources,
-  ...shared.network
+  ...shared.network,
+  ...shared.carryNetwork
 }
 
 export type PickupOptions = Command.Command.ParseConfig<typeof options>

@@ -29,11 +29,18 @@ export const options = {
   ),
   every: Options.text("every").pipe(
     Options.withDefault("30m"),
-    Options.withDescription("With --keepalive: how often to republish (default 30m).")
+    Options.withDescription("With --keepalive or --carry: how often to republish (default 30m).")
+  ),
+  carry: Options.boolean("carry").pipe(
+    Options.withDescription(
+      "Carry the conversation itself: stay in the foreground and serve it, encrypted, peer to peer, to the " +
+        "picker (a --burn handoff: to the first one), until the handoff expires, is replaced or is revoked, or Ctrl-C."
+    )
   ),
   json: shared.json,
   ...shared.passphraseSources,
-  ...shared.network
+  ...shared.network,
+  ...shared.carryNetwork
 }
 
 export type PublishOptions = Command.Command.ParseConfig<typeof options>
@@ -46,6 +53,7 @@ export const command = Command.make("publish", options, lazy(() => import("../ha
       "  cclink --ttl 2h --burn                  valid two hours, single use\n" +
       "  cclink --share pk:<their key>           encrypt to a colleague's key\n" +
       "  cclink --pin                            protect with a PIN (prompted twice)\n" +
-      "  cclink --pin-file ~/.cclink-pin --burn  PIN from a file, single use"
+      "  cclink --pin-file ~/.cclink-pin --burn  PIN from a file, single use\n" +
+      "  cclink --share pk:<their key> --carry   hand the conversation itself to a colleague"
   )
 )

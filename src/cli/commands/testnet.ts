@@ -10,7 +10,9 @@ export const options = {
   ),
   host: Options.text("host").pipe(
     Options.withDefault("127.0.0.1"),
-    Options.withDescription("The IPv4 address to bind the nodes to.")
+    Options.withDescription(
+      "The IPv4 address to bind the nodes to (the carry nodes listen on all addresses unless 127.0.0.1)."
+    )
   ),
   port: Options.integer("port").pipe(
     Options.withDefault(0),
@@ -23,9 +25,9 @@ export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 
 export const command = Command.make("testnet", options, lazy(() => import("../handlers/testnet.js"))).pipe(
   Command.withDescription(
-    "Run a local Mainline DHT of N real nodes until interrupted.\n\n" +
+    "Run a local Mainline DHT of N real nodes, and a carry network (HyperDHT) for --carry, until interrupted.\n\n" +
       "Example:\n" +
       "  cclink testnet --nodes 200 &\n" +
-      "  CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink"
+      "  CCLINK_BOOTSTRAP=127.0.0.1:<port> CCLINK_CARRY_BOOTSTRAP=127.0.0.1:<port> cclink --carry"
   )
 )
