@@ -327,8 +327,8 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
       if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
         return yield* new NetworkError({
           reason: download.received === 0
-            ? `could not reach the publisher (${failure.reason})`
-            : `the transfer broke after ${download.received} of ${ticket.size} bytes (${failure.reason})`
+            ? `could not reach the publisher: ${failure.reason}`
+            : `the transfer broke after ${download.received} of ${ticket.size} bytes: ${failure.reason}`
         })
       }
       yield* Effect.sleep(Duration.millis(Math.min(left, 500 * 2 ** Math.min(attempts - 1, 3))))
