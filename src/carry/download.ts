@@ -47,8 +47,8 @@ export class Download {
    */
   async write(chunk: Uint8Array): Promise<void> {
     if (this.#received + chunk.length > this.ticket.size) throw new Overflow()
-    // A copy: the network layer may reuse its buffer.
-    const bytes = Uint8Array.from(chunk)
+    // Kept as it is until flushed: the network layers hand out fresh buffers (udx never reuses one).
+    const bytes = chunk
     this.#hash.update(bytes)
     this.#received += bytes.length
     this.#pending.push(bytes)

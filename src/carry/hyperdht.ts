@@ -16,7 +16,19 @@ import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { clientPublicKey, clientSeed } from "../crypto/carryClientKey.js"
-import { ACK, decodeRequest, encodeRequest, NAK, REQUEST_BYTES, Status, statusFor } from "../domain/carryProtocol.js"
+import {
+  ACK,
+  decodeRequest,
+  encodeGrant,
+  encodeRequest,
+  GRANT,
+  GRANT_BYTES,
+  NAK,
+  REQUEST_BYTES,
+  Status,
+  statusFor,
+  WINDOW_BYTES
+} from "../domain/carryProtocol.js"
 import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
 import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
 import { equals } from "../domain/keys.js"
@@ -25,7 +37,7 @@ import { fileError } from "../services/secretFile.js"
 import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
 
 /** Read size for the archive file: large enough for throughput, far below hyperdht's 16 MiB write limit. */
-const CHUNK_BYTES = 256 * 1024
+const CHUNK_BYTES = 64 * 1024
 /** How long a server waits for a client's request, then for its acknowledgement after the last byte. */
 const SERVER_PATIENCE_MS = 60_000
 /** Connect failures saying nobody listens on the key; after this many in a row the publisher is gone. */
@@ -115,7 +127,45 @@ const drained = (socket: SecretStream) =>
     socket.once("close", closed)
   })
 
-/** One connection on the server: request, status, the bytes from the offset, acknowledgement. */
+/**
+ * The picker's messages after its request: grants (the server may send that
+ * many bytes more), then one final ACK or NAK, which `final` resolves with.
+ */
+const pickerMessages = (read: (bytes: number, timeoutMs: number) => Promise<Uint8Array>) => {
+  let granted = 0
+  let ended = false
+  let wake: (() => void) | undefined
+  const final = (async () => {
+    try {
+      while (true) {
+        const [type] = await read(1, SERVER_PATIENCE_MS)
+        if (type !== GRANT) return type
+        const count = await read(4, SERVER_PATIENCE_MS)
+        granted += new DataView(count.buffer, count.byteOffset, 4).getUint32(0)
+        wake?.()
+      }
+    } finally {
+      ended = true
+      wake?.()
+    }
+  })()
+  final.catch(() => {})
+  /** Until the picker grants more than `position`, the sender waits here; it fails if the picker stops first. */
+  const grantedBeyond = (position: number) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (granted <= position && !ended) return
+        wake = undefined
+        if (granted > position) resolve()
+        else reject(new Error("the picker stopped before the end"))
+      }
+      wake = check
+      check()
+    })
+  return { final, granted: () => granted, grantedBeyond }
+}
+
+/** One connection on the server: request, status, the bytes from the offset as granted, acknowledgement. */
 const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promise<ServeEvent> => {
   const started = Date.now()
   const remote = remoteOf(socket)
@@ -143,13 +193,20 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
       )
     }
     const { offset } = request.right
+    const picker = pickerMessages(read)
     if (offset < offer.size) {
-      for await (const chunk of createReadStream(offer.file, { start: offset, highWaterMark: CHUNK_BYTES })) {
-        sent += (chunk as Buffer).length
-        if (!socket.write(chunk as Buffer)) await drained(socket)
+      for await (const data of createReadStream(offer.file, { start: offset, highWaterMark: CHUNK_BYTES })) {
+        let chunk = data as Buffer
+        while (chunk.length > 0) {
+          if (picker.granted() <= sent) await picker.grantedBeyond(sent)
+          const piece = chunk.subarray(0, picker.granted() - sent)
+          chunk = chunk.subarray(piece.length)
+          sent += piece.length
+          if (!socket.write(piece)) await drained(socket)
+        }
       }
     }
-    const [reply] = await read(1, SERVER_PATIENCE_MS)
+    const reply = await picker.final
     if (reply === ACK) {
       return { _tag: "Transferred", remote, via, bytes: sent, offset, millis: Date.now() - started }
     }
@@ -205,8 +262,9 @@ class Failed extends Error {
 
 /**
  * One connection: request from what the download holds, take bytes until
- * the ticket's size (pausing the stream while each write lands), check, and
- * acknowledge. A watchdog ends the attempt after `patienceMs` without a byte.
+ * the ticket's size (granting more as they are written, and pausing the
+ * stream while each write lands), check, and acknowledge. A watchdog ends
+ * the attempt after `patienceMs` without a byte.
  */
 const attempt = (
   dht: HyperDHT,
@@ -250,10 +308,13 @@ const attempt = (
       clearTimeout(watchdog)
       if (!settled) reject(new Failed(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" }))
     })
+    // Bytes written since the last grant: granted again once they are a whole grant's worth.
+    let ungranted = 0
     socket.on("open", () => {
       poke()
       via = viaOf(dht, socket)
       socket.write(encodeRequest(download.received))
+      socket.write(encodeGrant(WINDOW_BYTES))
     })
     socket.on("data", (data: Buffer) => {
       poke()
@@ -275,6 +336,11 @@ const attempt = (
       download.write(chunk).then(
         () => {
           onProgress(download.received)
+          ungranted += chunk.length
+          if (ungranted >= GRANT_BYTES && !download.complete) {
+            socket.write(encodeGrant(ungranted))
+            ungranted = 0
+          }
           if (!download.complete) return socket.resume()
           download.verify().then(finish, (error) => fail({ _tag: "Disk", error: diskError(download, error) }))
         },

@@ -5,9 +5,16 @@
  * 1. picker -> publisher, 11 bytes: `CCLC`, version (1), offset (u48 BE):
  *    where to start, so a broken transfer resumes instead of starting over.
  * 2. publisher -> picker, 1 byte: status (0 ok, 1 unsupported version,
- *    2 offset past the end); after 0, exactly the archive's bytes from the
- *    offset to its end (its size is in the signed ticket).
- * 3. picker -> publisher, 1 byte once it has checked the size and SHA-256:
+ *    2 offset past the end); after 0, the archive's bytes from the offset to
+ *    its end (its size is in the signed ticket), but never more than the
+ *    picker has granted:
+ * 3. picker -> publisher, grants, 5 bytes each: GRANT (0x01) and a count of
+ *    bytes (u32 BE). The picker grants a window at the start and more as it
+ *    writes what arrived to disk. The transport acknowledges every packet as
+ *    it lands, whatever the reader does with it (UDX has no receive window),
+ *    so this is what keeps memory flat on both sides when the picker's disk
+ *    is slower than the network.
+ * 4. picker -> publisher, 1 byte once it has checked the size and SHA-256:
  *    ACK (the publisher counts a complete transfer, and a burn handoff ends),
  *    or NAK (the bytes did not match; the publisher logs it).
  */
@@ -20,8 +27,21 @@ const MAGIC = Uint8Array.of(0x43, 0x43, 0x4c, 0x43) // "CCLC"
 export const Status = { Ok: 0, UnsupportedVersion: 1, BadOffset: 2 } as const
 export type Status = typeof Status[keyof typeof Status]
 
+export const GRANT = 0x01
 export const ACK = 0x06
 export const NAK = 0x15
+
+/** What a picker grants first, then again piece by piece as it writes. */
+export const WINDOW_BYTES = 4 * 1024 * 1024
+export const GRANT_BYTES = 1024 * 1024
+
+/** A grant of `bytes` more (at most 2^32 - 1). */
+export const encodeGrant = (bytes: number): Uint8Array => {
+  const message = new Uint8Array(5)
+  message[0] = GRANT
+  new DataView(message.buffer).setUint32(1, bytes)
+  return message
+}
 
 export interface Request {
   readonly version: number

@@ -7,12 +7,15 @@
  * against the protocol (domain/carryProtocol.ts) in ./network.ts.
  */
 import { Duration, Effect, Either, Layer, Queue } from "effect"
+import HyperDHT from "hyperdht"
 import { createHash, randomBytes } from "node:crypto"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
 import { afterAll, describe, expect, it } from "vitest"
 import * as CarryLive from "../../src/carry/hyperdht.js"
-import { ACK } from "../../src/domain/carryProtocol.js"
+import { clientSeed } from "../../src/crypto/carryClientKey.js"
+import { ACK, encodeGrant, encodeRequest } from "../../src/domain/carryProtocol.js"
 import type { CarryTicket } from "../../src/domain/carryTicket.js"
 import { Carry, CarryConfig } from "../../src/services/Carry.js"
 import { tempFolder } from "./archives.js"
@@ -193,5 +196,45 @@ describe("bytes that are not the ticket's", () => {
     expect(offsets[1]).toBeGreaterThan(0)
     expect(offsets[1]).toBeLessThanOrEqual(150_000)
     expect(readFileSync(into).equals(content)).toBe(true)
+  }, 30_000)
+})
+
+describe("flow control", () => {
+  it("the server sends no more than the picker granted, so a slow disk never fills the picker's memory", async () => {
+    const content = randomBytes(3_000_000)
+    const received = await run(Effect.scoped(Effect.gen(function*() {
+      const serving = yield* (yield* Carry).serve({
+        file: file(content),
+        size: content.length,
+        digest: sha256(content)
+      })
+      return yield* Effect.acquireUseRelease(
+        Effect.promise(async () => {
+          const node = new HyperDHT({ bootstrap: [...net.bootstrap], ephemeral: true, port: [0, 0] })
+          await node.ready()
+          return node
+        }),
+        (node) =>
+          Effect.promise(async () => {
+            const seed = clientSeed(serving.clientSecret)
+            const socket = node.connect(serving.serverKey, { keyPair: HyperDHT.keyPair(seed) })
+            let bytes = 0
+            socket.on("data", (data: Buffer) => (bytes += data.length))
+            socket.on("error", () => {})
+            await new Promise((resolve) => socket.once("open", resolve))
+            socket.write(encodeRequest(0))
+            socket.write(encodeGrant(100_000))
+            await sleep(1500)
+            const first = bytes
+            socket.write(encodeGrant(50_000))
+            await sleep(1500)
+            socket.destroy()
+            // The status byte, then exactly what was granted.
+            return [first, bytes]
+          }),
+        (node) => Effect.promise(() => node.destroy({ force: true }))
+      )
+    })))
+    expect(received).toEqual([1 + 100_000, 1 + 150_000])
   }, 30_000)
 })
