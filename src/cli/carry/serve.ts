@@ -113,7 +113,7 @@ const transferEvent = (event: ServeEvent) => ({
 })
 
 const transferLine = (event: ServeEvent) => {
-  const took = `${formatBytes(event.bytes)} in ${seconds(event.millis)} s`
+  const took = `${formatBytes(event.bytes)} in ${seconds(event.millis).toFixed(1)} s`
   return event._tag === "Transferred"
     ? `transfer to ${event.remote} (${event.via}): ${took}, complete${
       event.offset > 0 ? ` (resumed at ${formatBytes(event.offset)})` : ""

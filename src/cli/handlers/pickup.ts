@@ -235,7 +235,9 @@ export const run = (o: PickupOptions) =>
         if (placed._tag === "Left" && placed.left._tag === "TransferRefused") return yield* placed.left.error
         if (placed._tag === "Left" && !o.json) yield* Console.error(placed.left.message)
         const dir = placed._tag === "Right" ? placed.right.dir : payload.carry === undefined ? target : carriedTarget
-        if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
+        // A carried conversation that never arrived is not burned: the handoff is all there is of it here.
+        const received = payload.carry === undefined || carried !== undefined || notCarried !== undefined
+        if (burnNow && own && received) yield* burn(handoffs, keypair!, o.json)
         if (o.json) {
           return yield* Console.log(JSON.stringify({
             sessionId,
@@ -245,7 +247,7 @@ export const run = (o: PickupOptions) =>
             createdAt: record.createdAt,
             expiresAt: expiresAt(record),
             burn: record.burn,
-            burned: burnNow && own,
+            burned: burnNow && own && received,
             pin: record.pinSalt !== undefined,
             recipient: record.recipient ?? null,
             sessionFile: placed._tag === "Right"
