@@ -7,6 +7,7 @@ import { renameSync, writeFileSync } from "node:fs"
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os"
 import type { Argon2Result } from "./argon2.js"
 import { BOUND_NETWORK, type BoundCheck, megabytes } from "./bounds.js"
+import { type CarryResult, renderCarry } from "./carry.js"
 import type { DhtResult } from "./dht.js"
 import type { HandoffResult } from "./handoff.js"
 import type { MemoryResult } from "./memory.js"
@@ -19,6 +20,8 @@ export interface Measurements {
   readonly dht: ReadonlyArray<DhtResult>
   readonly handoff: { readonly nodes: number; readonly results: ReadonlyArray<HandoffResult> }
   readonly memory: { readonly nodes: number } & MemoryResult
+  /** Carried handoffs (bench/carry.ts); absent from reports written before carrying existed. */
+  readonly carry?: CarryResult
 }
 
 export interface Machine {
@@ -161,6 +164,7 @@ export const render = (report: Report): string => {
       mb(report.memory.firstRunKiB)
     } MB (one run, not held to the bound).`,
     "",
+    ...(report.carry === undefined ? [] : [renderCarry(report.carry, table), ""]),
     "### Bounds",
     "",
     table(

@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url"
 import * as Testnet from "../src/dht/testnet.js"
 import * as Argon2 from "./argon2.js"
 import { check } from "./bounds.js"
+import * as Carry from "./carry.js"
 import { writeChart } from "./chart.js"
 import * as Dht from "./dht.js"
 import { updateDocs } from "./docs.js"
@@ -34,7 +35,8 @@ const plan = quick
     dhtRounds: 5,
     handoffNetwork: 200,
     handoffRounds: 2,
-    memoryRuns: 3
+    memoryRuns: 3,
+    carry: { sizes: [{ megabytes: 1, rounds: 1 }], overheadRounds: 2 }
   }
   : {
     startupRuns: 20,
@@ -43,7 +45,11 @@ const plan = quick
     dhtRounds: 20,
     handoffNetwork: 500,
     handoffRounds: 10,
-    memoryRuns: 10
+    memoryRuns: 10,
+    carry: {
+      sizes: [{ megabytes: 1, rounds: 5 }, { megabytes: 10, rounds: 5 }, { megabytes: 100, rounds: 3 }],
+      overheadRounds: 6
+    }
   }
 
 const REPORT = fileURLToPath(new URL(quick ? "report-quick.json" : "report.json", import.meta.url))
@@ -76,7 +82,15 @@ const program = Effect.gen(function*() {
     const networks = yield* Effect.forEach(plan.sizes, onNetwork)
     const last = networks.find((figures) => figures.handoff !== undefined)
     if (last?.handoff === undefined) return yield* Effect.dieMessage("no network ran the handoff")
-    return { startup, argon2, dht: networks.map((figures) => figures.dht), handoff: last.handoff, memory: last.memory }
+    const carry = yield* Carry.measure(plan.carry, progress)
+    return {
+      startup,
+      argon2,
+      dht: networks.map((figures) => figures.dht),
+      handoff: last.handoff,
+      memory: last.memory,
+      carry
+    }
   }))
   const report: Report = {
     mode: quick ? "quick" : "full",
