@@ -1,7 +1,7 @@
 /**
  * The archive that carries a conversation: the session's files as a tar
- * stream (tar-stream), gzip (level 1: on JSON-lines transcripts it keeps 90%
- * of level 6's ratio at nearly four times its speed, see docs/carry.md), then
+ * stream (tar-stream), gzip (level 1: on JSON-lines transcripts it keeps 87%
+ * of level 6's ratio at three times its speed, see docs/carry.md), then
  * age to the handoff's recipient. Everything streams: a file is read once in
  * chunks, and neither side ever holds a whole file in memory.
  *
