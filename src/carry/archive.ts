@@ -20,12 +20,13 @@ import { dirname, join } from "node:path"
 import { pipeline, Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { createGunzip, createGzip } from "node:zlib"
-import { type Extract, extract as tarExtract, type Pack, pack as tarPack } from "tar-stream"
+import { extract as tarExtract, type Pack, pack as tarPack } from "tar-stream"
 import { decryptStream, encryptStream } from "../crypto/age.js"
 import { type CarriedKind, carriedKind, MAX_ENTRIES } from "../domain/carriedFiles.js"
 import { type DecryptionFailed, FileError, InvalidInput, NotFound } from "../domain/errors.js"
 import type { SessionId } from "../domain/sessionId.js"
 import { fileError } from "../services/secretFile.js"
+import { drained } from "./drained.js"
 
 export const GZIP_LEVEL = 1
 
@@ -172,21 +173,6 @@ const store = async (encrypted: ReadableStream<Uint8Array>, into: string) => {
 /** An archive refused for its content, with the rule it broke. */
 class Refusal extends Error {}
 
-/** Resolves once `stream` can take more; rejects if it closes first. */
-const drained = (stream: Extract) =>
-  new Promise<void>((resolve, reject) => {
-    const done = () => {
-      stream.off("close", closed)
-      resolve()
-    }
-    const closed = () => {
-      stream.off("drain", done)
-      reject(new Refusal("the archive ended early"))
-    }
-    stream.once("drain", done)
-    stream.once("close", closed)
-  })
-
 /**
  * Decrypts, decompresses and unpacks a verified archive into `into` (a new,
  * empty, private folder). Refused (`InvalidInput`, with the rule) when it
@@ -229,7 +215,7 @@ const extractInto = async (
     for await (const chunk of gunzip) {
       tarBytes += (chunk as Buffer).length
       if (tarBytes > options.unpackedSize) throw new Refusal("it inflates past its signed size")
-      if (!extract.write(chunk as Buffer)) await drained(extract)
+      if (!extract.write(chunk as Buffer)) await drained(extract, () => new Refusal("the archive ended early"))
     }
     extract.end()
   }

@@ -35,6 +35,7 @@ import { equals } from "../domain/keys.js"
 import { Carry, CarryConfig, type CarryVia, type FetchOptions, type Offer, type ServeEvent } from "../services/Carry.js"
 import { fileError } from "../services/secretFile.js"
 import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
+import { drained } from "./drained.js"
 
 /** Read size for the archive file: large enough for throughput, far below hyperdht's 16 MiB write limit. */
 const CHUNK_BYTES = 64 * 1024
@@ -111,22 +112,6 @@ const reader = (socket: SecretStream) => {
     })
 }
 
-/** Resolves once `socket` can take more, rejects if it closes first. */
-const drained = (socket: SecretStream) =>
-  new Promise<void>((resolve, reject) => {
-    const done = () => {
-      socket.off("drain", done)
-      socket.off("close", closed)
-      resolve()
-    }
-    const closed = () => {
-      socket.off("drain", done)
-      reject(new Error("the connection closed"))
-    }
-    socket.on("drain", done)
-    socket.once("close", closed)
-  })
-
 /**
  * The picker's messages after its request: grants (the server may send that
  * many bytes more), then one final ACK or NAK, which `final` resolves with.
@@ -202,7 +187,7 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
           const piece = chunk.subarray(0, picker.granted() - sent)
           chunk = chunk.subarray(piece.length)
           sent += piece.length
-          if (!socket.write(piece)) await drained(socket)
+          if (!socket.write(piece)) await drained(socket, () => new Error("the connection closed"))
         }
       }
     }

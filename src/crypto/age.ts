@@ -7,16 +7,24 @@ import { Decrypter, Encrypter } from "age-encryption"
 import { Effect } from "effect"
 import { DecryptionFailed } from "../domain/errors.js"
 
+const encrypterTo = (recipient: string) => {
+  const encrypter = new Encrypter()
+  encrypter.addRecipient(recipient)
+  return encrypter
+}
+
+const decrypterFor = (identity: string) => {
+  const decrypter = new Decrypter()
+  decrypter.addIdentity(identity)
+  return decrypter
+}
+
 /**
  * Encrypts to one `age1...` recipient. The recipients cclink passes are derived
  * from validated keys, so an unparsable one is a defect, not a user error.
  */
 export const encrypt = (plaintext: Uint8Array, recipient: string): Effect.Effect<Uint8Array> =>
-  Effect.promise(() => {
-    const encrypter = new Encrypter()
-    encrypter.addRecipient(recipient)
-    return encrypter.encrypt(plaintext)
-  }).pipe(Effect.withSpan("crypto.age.encrypt"))
+  Effect.promise(() => encrypterTo(recipient).encrypt(plaintext)).pipe(Effect.withSpan("crypto.age.encrypt"))
 
 /**
  * Decrypts with one `AGE-SECRET-KEY-1...` identity. Every failure (wrong key,
@@ -26,11 +34,7 @@ export const encrypt = (plaintext: Uint8Array, recipient: string): Effect.Effect
  */
 export const decrypt = (ciphertext: Uint8Array, identity: string): Effect.Effect<Uint8Array, DecryptionFailed> =>
   Effect.tryPromise({
-    try: () => {
-      const decrypter = new Decrypter()
-      decrypter.addIdentity(identity)
-      return decrypter.decrypt(ciphertext)
-    },
+    try: () => decrypterFor(identity).decrypt(ciphertext),
     catch: () => new DecryptionFailed({})
   }).pipe(Effect.withSpan("crypto.age.decrypt"))
 
@@ -43,11 +47,7 @@ export const encryptStream = (
   plaintext: ReadableStream<Uint8Array>,
   recipient: string
 ): Effect.Effect<ReadableStream<Uint8Array>> =>
-  Effect.promise(() => {
-    const encrypter = new Encrypter()
-    encrypter.addRecipient(recipient)
-    return encrypter.encrypt(plaintext)
-  }).pipe(Effect.withSpan("crypto.age.encryptStream"))
+  Effect.promise(() => encrypterTo(recipient).encrypt(plaintext)).pipe(Effect.withSpan("crypto.age.encryptStream"))
 
 /**
  * Reads the header (refused here as `DecryptionFailed` when `identity` cannot
@@ -60,10 +60,6 @@ export const decryptStream = (
   identity: string
 ): Effect.Effect<ReadableStream<Uint8Array>, DecryptionFailed> =>
   Effect.tryPromise({
-    try: () => {
-      const decrypter = new Decrypter()
-      decrypter.addIdentity(identity)
-      return decrypter.decrypt(ciphertext)
-    },
+    try: () => decrypterFor(identity).decrypt(ciphertext),
     catch: () => new DecryptionFailed({})
   }).pipe(Effect.withSpan("crypto.age.decryptStream"))

@@ -6,22 +6,23 @@
  * then wipes it.
  */
 import { Effect, Redacted } from "effect"
+import { RedactedSecret } from "../domain/redactedSecret.js"
 import { defaultCosts } from "./argon2Costs.js"
 import { withDerivedKey } from "./kdf.js"
 import { ageIdentity, recipientOfSecret } from "./x25519.js"
 
-const REDACTED = "PinKey(<redacted>)"
-
 export const PIN_SALT_BYTES = 32
 
 /** Never shows its secret in `toString`, `JSON.stringify` or `util.inspect`; call `wipe()` once done. */
-export class PinKey {
+export class PinKey extends RedactedSecret {
+  protected readonly kind = "PinKey"
   readonly #secret: Uint8Array
   /** Published as the record's `pin_salt`. */
   readonly salt: Uint8Array
 
   /** Copies both: the caller may wipe its own buffers. */
   constructor(secret: Uint8Array, salt: Uint8Array) {
+    super()
     this.#secret = Uint8Array.from(secret)
     this.salt = Uint8Array.from(salt)
   }
@@ -38,18 +39,6 @@ export class PinKey {
 
   wipe(): void {
     this.#secret.fill(0)
-  }
-
-  toString(): string {
-    return REDACTED
-  }
-
-  toJSON(): string {
-    return REDACTED
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return REDACTED
   }
 }
 

@@ -205,13 +205,20 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
         )
       })
 
+      /** The directory the project lives in here, resolved: it must exist and be a directory. */
+      const projectDirectory = (dir: string) =>
+        Effect.gen(function*() {
+          const target = yield* fs.realPath(dir).pipe(
+            Effect.mapError(() => new InvalidInput({ reason: `The project directory ${dir} does not exist here.` }))
+          )
+          if (!Option.contains(yield* typeOf(target), "Directory")) {
+            return yield* new InvalidInput({ reason: `${dir} is not a directory.` })
+          }
+          return target
+        })
+
       const copyInto = Effect.fn("SessionPlacement.copyInto")(function*(source: SessionFile, dir: string) {
-        const target = yield* fs.realPath(dir).pipe(
-          Effect.mapError(() => new InvalidInput({ reason: `The project directory ${dir} does not exist here.` }))
-        )
-        if (!Option.contains(yield* typeOf(target), "Directory")) {
-          return yield* new InvalidInput({ reason: `${dir} is not a directory.` })
-        }
+        const target = yield* projectDirectory(dir)
         const file = sessionFileFor(target, source.sessionId)
         const folder = path.dirname(file)
         yield* fs.makeDirectory(folder, { recursive: true, mode: 0o700 }).pipe(
@@ -266,12 +273,7 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
         })
 
       const placeCarried = Effect.fn("SessionPlacement.placeCarried")(function*(carried: CarriedFiles, dir: string) {
-        const target = yield* fs.realPath(dir).pipe(
-          Effect.mapError(() => new InvalidInput({ reason: `The project directory ${dir} does not exist here.` }))
-        )
-        if (!Option.contains(yield* typeOf(target), "Directory")) {
-          return yield* new InvalidInput({ reason: `${dir} is not a directory.` })
-        }
+        const target = yield* projectDirectory(dir)
         const file = sessionFileFor(target, carried.sessionId)
         const folder = path.dirname(file)
         const plan = yield* Effect.forEach(carried.files, (entry) => {

@@ -37,6 +37,8 @@ const live = () => CarryLive.layer.pipe(Layer.provide(Layer.succeed(CarryConfig,
 const run = <A, E>(effect: Effect.Effect<A, E, Carry>) => Effect.runPromise(Effect.provide(effect, live()))
 
 const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash("sha256").update(bytes).digest())
+/** `content` in a file of its own, as a publisher serves it. */
+const offerOf = (content: Uint8Array) => ({ file: file(content), size: content.length, digest: sha256(content) })
 const patience = Duration.seconds(4)
 
 const ticketFor = (content: Uint8Array, serverKey: Uint8Array, clientSecret: Uint8Array): CarryTicket => ({
@@ -50,11 +52,10 @@ const ticketFor = (content: Uint8Array, serverKey: Uint8Array, clientSecret: Uin
 describe("the live carry layer", () => {
   it("serves a file to the admitted key; the fetch checks it, and the server reports the complete transfer", async () => {
     const content = randomBytes(3_000_000)
-    const served = file(content)
     const into = destination()
     const { event, fetched } = await run(Effect.scoped(Effect.gen(function*() {
       const carry = yield* Carry
-      const serving = yield* carry.serve({ file: served, size: content.length, digest: sha256(content) })
+      const serving = yield* carry.serve(offerOf(content))
       let progress = 0
       const fetched = yield* carry.fetch(ticketFor(content, serving.serverKey, serving.clientSecret), into, {
         patience,
@@ -77,7 +78,7 @@ describe("the live carry layer", () => {
       const into = destination()
       const { events, result } = await run(Effect.scoped(Effect.gen(function*() {
         const carry = yield* Carry
-        const serving = yield* carry.serve({ file: file(content), size: content.length, digest: sha256(content) })
+        const serving = yield* carry.serve(offerOf(content))
         // A stranger's key, derived from another secret: the server's firewall refuses it before any byte is sent.
         const stranger = ticketFor(content, serving.serverKey, randomBytes(16))
         const result = yield* Effect.either(carry.fetch(stranger, into, { patience: Duration.seconds(3) }))
@@ -94,11 +95,7 @@ describe("the live carry layer", () => {
   it("a publisher that stopped serving: NetworkError, soon, and no file", async () => {
     const content = randomBytes(1000)
     const ticket = await run(Effect.scoped(Effect.gen(function*() {
-      const serving = yield* (yield* Carry).serve({
-        file: file(content),
-        size: content.length,
-        digest: sha256(content)
-      })
+      const serving = yield* (yield* Carry).serve(offerOf(content))
       return ticketFor(content, serving.serverKey, serving.clientSecret)
     })))
     const into = destination()
@@ -203,11 +200,7 @@ describe("flow control", () => {
   it("the server sends no more than the picker granted, so a slow disk never fills the picker's memory", async () => {
     const content = randomBytes(3_000_000)
     const received = await run(Effect.scoped(Effect.gen(function*() {
-      const serving = yield* (yield* Carry).serve({
-        file: file(content),
-        size: content.length,
-        digest: sha256(content)
-      })
+      const serving = yield* (yield* Carry).serve(offerOf(content))
       return yield* Effect.acquireUseRelease(
         Effect.promise(async () => {
           const node = new HyperDHT({ bootstrap: [...net.bootstrap], ephemeral: true, port: [0, 0] })

@@ -7,7 +7,7 @@
  * Ctrl-C. Every way out closes the server and removes the file.
  */
 import { FileSystem } from "@effect/platform"
-import { Console, Duration, Effect, Queue } from "effect"
+import { Duration, Effect, Queue } from "effect"
 import { dirname, join } from "node:path"
 import { pack, type Packed } from "../../carry/archive.js"
 import type { CarryTicket } from "../../domain/carryTicket.js"
@@ -19,7 +19,7 @@ import type { SessionId } from "../../domain/sessionId.js"
 import { Carry, type ServeEvent, type Serving } from "../../services/Carry.js"
 import { Dht } from "../../services/Dht.js"
 import type { Published } from "../../services/Handoffs.js"
-import { keepAlive } from "../../services/Keepalive.js"
+import { eventLog, KEEPALIVE_ENDINGS, keepAliveLogged } from "../keepalive.js"
 import { stopRequested } from "../outcome.js"
 import { formatBytes, localTime } from "../show.js"
 
@@ -91,14 +91,10 @@ export const startCarrying = (options: {
 export type ServingEnd = "burned" | "expired" | "replaced" | "revoked" | "interrupted"
 
 const ENDINGS: Record<ServingEnd, string> = {
+  ...KEEPALIVE_ENDINGS,
   burned: "the conversation was transferred, and the handoff burned.",
-  expired: "the handoff expired.",
-  replaced: "a newer handoff replaced this one.",
-  revoked: "the handoff was revoked or burned.",
   interrupted: "stopped by request; the conversation is no longer served."
 }
-
-const clock = () => new Date().toTimeString().slice(0, 5)
 
 const seconds = (millis: number) => Math.round(millis / 100) / 10
 
@@ -139,8 +135,7 @@ export const serveUntilDone = (options: {
     const { burn, carrying, json, published, publisher } = options
     const dht = yield* Dht
     const expires = expiresAt(published.record)
-    const log = (event: Record<string, unknown>, text: string) =>
-      Console.log(json ? JSON.stringify({ time: new Date().toISOString(), ...event }) : `${clock()} ${text}`)
+    const log = eventLog(json)
 
     yield* log(
       { event: "serving", bytes: carrying.packed.size, files: carrying.packed.files, burn: burn !== undefined },
@@ -170,23 +165,7 @@ export const serveUntilDone = (options: {
       }
     })
 
-    const kept = keepAlive({
-      publisher,
-      bytes: published.report.bytes,
-      seq: published.report.seq,
-      expiresAt: expires,
-      every: options.every,
-      onEvent: (event) =>
-        event._tag === "Republished"
-          ? log(
-            { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
-            `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
-          )
-          : log(
-            { event: "failed", reason: event.error.message },
-            `republish failed, will retry: ${event.error.message}`
-          )
-    })
+    const kept = keepAliveLogged(log, publisher, published, options.every)
 
     // The first to end decides, a failed burn included; the others are interrupted.
     const end: ServingEnd = yield* Effect.raceFirst(

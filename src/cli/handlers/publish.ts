@@ -17,13 +17,13 @@ import { type PublishMode, publishMode } from "../../domain/modes.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
 import type { Published } from "../../services/Handoffs.js"
-import { keepAlive } from "../../services/Keepalive.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { type Carrying, serveUntilDone, startCarrying } from "../carry/serve.js"
 import type { PublishOptions } from "../commands/publish.js"
+import { eventLog, KEEPALIVE_ENDINGS, keepAliveLogged } from "../keepalive.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
 import { carryLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
@@ -284,40 +284,14 @@ const keepPublished = (
   json: boolean
 ) =>
   Effect.gen(function*() {
+    const log = eventLog(json)
     const expires = expiresAt(published.record)
-    const log = (event: Record<string, unknown>, text: string) =>
-      Console.log(json ? JSON.stringify({ time: new Date().toISOString(), ...event }) : `${clock()} ${text}`)
     yield* log(
       { event: "keepalive", every: Duration.toSeconds(every), expiresAt: expires },
       `Keeping the handoff alive: republishing every ${Duration.format(every)} until ${
         localTime(expires)
       }. Ctrl-C to stop.`
     )
-    const end = yield* keepAlive({
-      publisher,
-      // The exact bytes just signed, stored unchanged every round.
-      bytes: published.report.bytes,
-      seq: published.report.seq,
-      expiresAt: expires,
-      every,
-      onEvent: (event) =>
-        event._tag === "Republished"
-          ? log(
-            { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
-            `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
-          )
-          : log(
-            { event: "failed", reason: event.error.message },
-            `republish failed, will retry: ${event.error.message}`
-          )
-    })
-    yield* log({ event: "stopped", reason: end }, `Stopped: ${ENDINGS[end]}`)
+    const end = yield* keepAliveLogged(log, publisher, published, every)
+    yield* log({ event: "stopped", reason: end }, `Stopped: ${KEEPALIVE_ENDINGS[end]}`)
   })
-
-const ENDINGS = {
-  expired: "the handoff expired.",
-  replaced: "a newer handoff replaced this one.",
-  revoked: "the handoff was revoked or burned."
-} as const
-
-const clock = () => new Date().toTimeString().slice(0, 5)
