@@ -161,7 +161,10 @@ export const makePair = (
   const key = makeKey()
   const project = makeProject(root, `proj-${randomUUID().slice(0, 8)}`)
   const sessionId = randomUUID()
-  const network = { bootstrap, ...(options.carryBootstrap === undefined ? {} : { carryBootstrap: options.carryBootstrap }) }
+  const network = {
+    bootstrap,
+    ...(options.carryBootstrap === undefined ? {} : { carryBootstrap: options.carryBootstrap })
+  }
   const a = makeMachine(root, `a-${key.z32.slice(0, 8)}`, network)
   const b = makeMachine(root, `b-${key.z32.slice(0, 8)}`, network)
   a.installKey(key)
