@@ -48,19 +48,22 @@ const NOT_LISTENING_ATTEMPTS = 3
 /** `[0, 0]`: an empty range of preferred ports, so dht-rpc binds any free one. */
 const ANY_PORT = [0, 0] as const
 
+/**
+ * A node in the scope. Created at once, then waited for, interruptibly: with
+ * the bootstrap nodes out of reach, hyperdht takes seconds to give up, and a
+ * deadline must be able to cut that short.
+ */
 const node = (bootstrap: ReadonlyArray<string>) =>
   Effect.acquireRelease(
-    Effect.promise(async () => {
-      const dht = new HyperDHT({
+    Effect.sync(() =>
+      new HyperDHT({
         ...(bootstrap.length === 0 ? {} : { bootstrap }),
         ephemeral: true,
         port: ANY_PORT
       })
-      await dht.ready()
-      return dht
-    }),
+    ),
     (dht) => Effect.promise(() => dht.destroy({ force: true }))
-  )
+  ).pipe(Effect.tap((dht) => Effect.promise(() => dht.ready())))
 
 /**
  * A stream on the node's own socket went straight to an address announced as
@@ -219,13 +222,12 @@ const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
         void answer(dht, socket, offer).then((event) => Runtime.runSync(runtime)(Queue.offer(events, event)))
       }
     )
-    yield* Effect.acquireRelease(
-      Effect.tryPromise({
-        try: () => server.listen(keyPair),
-        catch: (error) => new NetworkError({ reason: `cannot listen on the carry network: ${describe(error)}` })
-      }),
-      () => Effect.promise(() => server.close())
-    )
+    // Closed with the scope even when listening is cut short (a deadline): the announcement is withdrawn.
+    yield* Effect.addFinalizer(() => Effect.promise(() => server.close()))
+    yield* Effect.tryPromise({
+      try: () => server.listen(keyPair),
+      catch: (error) => new NetworkError({ reason: `cannot listen on the carry network: ${describe(error)}` })
+    })
     yield* Effect.addFinalizer(() => Queue.shutdown(events))
     return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret: Uint8Array.from(clientSecret), events }
   })
@@ -249,12 +251,14 @@ class Failed extends Error {
  * One connection: request from what the download holds, take bytes until
  * the ticket's size (granting more as they are written, and pausing the
  * stream while each write lands), check, and acknowledge. A watchdog ends
- * the attempt after `patienceMs` without a byte.
+ * the attempt after `firstMs` without a byte, then after `patienceMs`
+ * without the next one.
  */
 const attempt = (
   dht: HyperDHT,
   ticket: CarryTicket,
   download: Download,
+  firstMs: number,
   patienceMs: number,
   onProgress: (received: number) => void
 ): Promise<CarryVia> =>
@@ -271,9 +275,14 @@ const attempt = (
       failure ??= reason
       socket.destroy()
     }
-    let watchdog = setTimeout(() => fail({ _tag: "Network", code: undefined, reason: "no progress" }), patienceMs)
+    const stalled = () => fail({ _tag: "Network", code: undefined, reason: "no progress" })
+    let watchdog = setTimeout(stalled, firstMs)
+    let poked = false
     const poke = () => {
-      watchdog.refresh()
+      if (poked) return watchdog.refresh()
+      poked = true
+      clearTimeout(watchdog)
+      watchdog = setTimeout(stalled, patienceMs)
     }
     const finish = (verified: boolean) => {
       socket.write(Uint8Array.of(verified ? ACK : NAK))
@@ -344,16 +353,23 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
   options: FetchOptions
 ): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
   Effect.scoped(Effect.gen(function*() {
-    const dht = yield* node(bootstrap)
-    const download = yield* scopedDownload(destination, ticket)
     const patienceMs = Duration.toMillis(options.patience)
-    const onProgress = options.onProgress ?? (() => {})
     let lastProgress = yield* Clock.currentTimeMillis
+    const dht = yield* node(bootstrap).pipe(
+      Effect.timeoutFail({
+        duration: options.patience,
+        onTimeout: () => new NetworkError({ reason: "could not reach the publisher: the carry network did not answer" })
+      })
+    )
+    const download = yield* scopedDownload(destination, ticket)
+    const onProgress = options.onProgress ?? (() => {})
     let lastReceived = 0
     let notListening = 0
     for (let attempts = 1;; attempts++) {
+      // Each attempt is cut off where the patience left would end.
+      const waitMs = Math.max(1, lastProgress + patienceMs - (yield* Clock.currentTimeMillis))
       const result = yield* Effect.either(Effect.tryPromise({
-        try: () => attempt(dht, ticket, download, patienceMs, onProgress),
+        try: () => attempt(dht, ticket, download, waitMs, patienceMs, onProgress),
         catch: (error): AttemptFailure =>
           error instanceof Failed ? error.failure : { _tag: "Network", code: undefined, reason: String(error) }
       }))

@@ -18,6 +18,7 @@ import { clientSeed } from "../../src/crypto/carryClientKey.js"
 import { ACK, encodeGrant, encodeRequest } from "../../src/domain/carryProtocol.js"
 import type { CarryTicket } from "../../src/domain/carryTicket.js"
 import { Carry, CarryConfig } from "../../src/services/Carry.js"
+import { udpSink } from "../support/udp.js"
 import { tempFolder } from "./archives.js"
 import { rogueServer, useCarryNetwork } from "./network.js"
 
@@ -229,5 +230,32 @@ describe("flow control", () => {
       )
     })))
     expect(received).toEqual([1 + 100_000, 1 + 150_000])
+  }, 30_000)
+})
+
+describe("an unreachable carry network", () => {
+  it("a fetch gives up within its patience, bootstrap included, and leaves no file", async () => {
+    const sink = await udpSink()
+    try {
+      const content = randomBytes(1000)
+      const layer = CarryLive.layer.pipe(Layer.provide(Layer.succeed(CarryConfig, { bootstrap: [sink.address] })))
+      const into = destination()
+      const started = Date.now()
+      const result = await Effect.runPromise(
+        Effect.flatMap(Carry, (carry) =>
+          Effect.either(
+            carry.fetch(ticketFor(content, randomBytes(32), randomBytes(16)), into, {
+              patience: Duration.seconds(2)
+            })
+          )).pipe(Effect.provide(layer))
+      )
+      expect(Either.isLeft(result) && result.left._tag).toBe("NetworkError")
+      expect(sink.received()).toBeGreaterThan(0)
+      // Generous for a busy machine: hyperdht alone would take 6 s to give up on its bootstrap.
+      expect(Date.now() - started).toBeLessThan(5000)
+      expect(existsSync(into)).toBe(false)
+    } finally {
+      sink.close()
+    }
   }, 30_000)
 })
