@@ -37,7 +37,9 @@ export type PickupOptions = Command.Command.ParseConfig<typeof options>
 
 export const command = Command.make("pickup", options, lazy(() => import("../handlers/pickup.js"))).pipe(
   Command.withDescription(
-    "Pick up a handoff: resolve, verify, decrypt, and resume it with claude.\n\n" +
+    "Pick up a handoff: resolve, verify, decrypt, and resume it with claude. A handoff published with\n" +
+      "--carry brings the conversation itself: it is fetched from the publisher, checked, and placed first\n" +
+      "(--timeout then bounds the time without progress).\n\n" +
       "Examples:\n" +
       "  cclink pickup                      your own latest handoff\n" +
       "  cclink pickup pk:<their key>       a handoff shared with you or PIN-protected\n" +
