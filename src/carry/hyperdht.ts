@@ -11,7 +11,7 @@
  * before a byte of the archive exists on that connection. The exchange on
  * the stream is domain/carryProtocol.ts.
  */
-import { Clock, Duration, Effect, Layer, Queue, Runtime } from "effect"
+import { Clock, Duration, Effect, Layer, Queue } from "effect"
 import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
@@ -214,12 +214,12 @@ const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
     const clientSecret = randomBytes(CLIENT_SECRET_BYTES)
     const admitted = clientPublicKey(clientSecret)
     const events = yield* Queue.unbounded<ServeEvent>()
-    const runtime = yield* Effect.runtime<never>()
     const server = dht.createServer(
       { firewall: (remotePublicKey) => !equals(remotePublicKey, admitted) },
       (socket) => {
         socket.on("error", () => {})
-        void answer(dht, socket, offer).then((event) => Runtime.runSync(runtime)(Queue.offer(events, event)))
+        // A connection may end after serving has: the queue is shut down then, and the event dropped.
+        void answer(dht, socket, offer).then((event) => Queue.unsafeOffer(events, event))
       }
     )
     // Closed with the scope even when listening is cut short (a deadline): the announcement is withdrawn.

@@ -233,6 +233,46 @@ describe("flow control", () => {
   }, 30_000)
 })
 
+describe("serving ends", () => {
+  it(
+    "while a picker is still connected: its connection is cut, and the late event is dropped, not thrown",
+    async () => {
+      const content = randomBytes(1_000_000)
+      let closed = false
+      await run(Effect.scoped(Effect.gen(function*() {
+        const node = yield* Effect.acquireRelease(
+          Effect.promise(async () => {
+            const node = new HyperDHT({ bootstrap: [...net.bootstrap], ephemeral: true, port: [0, 0] })
+            await node.ready()
+            return node
+          }),
+          (node) => Effect.promise(() => node.destroy({ force: true }))
+        )
+        const socket = yield* Effect.scoped(Effect.gen(function*() {
+          const serving = yield* (yield* Carry).serve(offerOf(content))
+          return yield* Effect.promise(async () => {
+            const socket = node.connect(serving.serverKey, {
+              keyPair: HyperDHT.keyPair(clientSeed(serving.clientSecret))
+            })
+            socket.on("error", () => {})
+            socket.on("close", () => (closed = true))
+            await new Promise((resolve) => socket.once("open", resolve))
+            socket.write(encodeRequest(0))
+            socket.write(encodeGrant(1000))
+            await new Promise((resolve) => socket.once("data", resolve))
+            return socket
+          })
+        }))
+        // Serving has ended (its scope closed) with the picker waiting for more: the server's side is gone.
+        yield* Effect.promise(() => sleep(1500))
+        socket.destroy()
+      })))
+      expect(closed).toBe(true)
+    },
+    30_000
+  )
+})
+
 describe("an unreachable carry network", () => {
   it("a fetch gives up within its patience, bootstrap included, and leaves no file", async () => {
     const sink = await udpSink()
