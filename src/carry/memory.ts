@@ -79,7 +79,8 @@ export const layer: Layer.Layer<Carry> = Layer.effect(
             millis: Date.now() - started,
             reason: "the picker refused the bytes (digest mismatch)"
           }
-        yield* Queue.offer(server.events, event)
+        // The server may have stopped meanwhile: its queue is shut down then, and the event dropped.
+        yield* Effect.sync(() => Queue.unsafeOffer(server.events, event))
         return copied ? { via: "direct" as const, attempts: 1 } : yield* mismatch()
       }))
 
