@@ -263,7 +263,7 @@ export const run = (o: PickupOptions) =>
             carried: carried !== undefined,
             carriedBytes: carried?.bytes ?? 0,
             carriedVia: carried?.via ?? null,
-            carriedFiles: carried === undefined ? null : {
+            carriedPlacement: carried === undefined ? null : {
               created: carried.placed.created,
               updated: carried.placed.updated,
               unchanged: carried.placed.unchanged,
