@@ -28,6 +28,14 @@ export const network = {
   )
 }
 
+/** How publish and pickup reach the carry network (HyperDHT), for `--carry`. */
+export const carryNetwork = {
+  carryBootstrap: networkOption(
+    Options.text("carry-bootstrap").pipe(Options.withPseudoName("HOST:PORT[,...]"), Options.optional),
+    "carry network nodes (default: CCLINK_CARRY_BOOTSTRAP or HyperDHT's)"
+  )
+}
+
 /** Where the key's passphrase comes from when the key file is an envelope (else CCLINK_PASSPHRASE or a prompt). */
 export const passphraseSources = {
   passphraseFile: secrets(

@@ -16,10 +16,13 @@ export class Expired extends Data.TaggedError("Expired")<{
   }
 }
 
-/** Any signature failure, outer (BEP 44) or inner (record): one message for every layer. */
+/**
+ * Any signature failure, outer (BEP 44) or inner (record), or carried bytes
+ * that do not match the digest the record signed: one message for every layer.
+ */
 export class SignatureInvalid extends Data.TaggedError("SignatureInvalid")<{
   /** For logs and tests only; never shown to users, so no layer is singled out. */
-  readonly layer: "packet" | "record" | "pubkey"
+  readonly layer: "packet" | "record" | "pubkey" | "transcript"
 }> {
   override get message() {
     return "Signature verification failed: this handoff was not published by that key or was tampered with."

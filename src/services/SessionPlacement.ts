@@ -9,6 +9,14 @@ import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
 import { Context, Data, Effect, Layer, Option, Stream } from "effect"
 import { createHash } from "node:crypto"
+import {
+  actionFor,
+  type CarriedAction,
+  type CarriedKind,
+  compareLocal,
+  type LocalCopy,
+  placeable
+} from "../domain/carriedFiles.js"
 import { InvalidInput, NotFound, PermissionError } from "../domain/errors.js"
 import type { SessionId } from "../domain/sessionId.js"
 import { type SessionFile, Sessions } from "./Sessions.js"
@@ -40,6 +48,34 @@ export interface Placed {
 
 type CopyOutcome = "copied" | "identical" | "different"
 
+/** A carried conversation unpacked in a staging folder, its files checked (src/carry/archive.ts). */
+export interface CarriedFiles {
+  /** The staging folder: `name`s are relative to it. */
+  readonly folder: string
+  readonly sessionId: SessionId
+  readonly files: ReadonlyArray<{ readonly name: string; readonly kind: CarriedKind; readonly size: number }>
+}
+
+/** What `placeCarried` did with each carried file, by local path. */
+export interface CarriedPlaced {
+  /** Start claude here (when `placed`). */
+  readonly dir: string
+  /** Where the session file is, or would be. */
+  readonly file: string
+  /** False when another conversation holds one of the session's names: nothing was placed. */
+  readonly placed: boolean
+  /** New files. */
+  readonly created: ReadonlyArray<string>
+  /** Older copies of the same conversation, brought up to date. */
+  readonly updated: ReadonlyArray<string>
+  /** Already there, byte for byte. */
+  readonly unchanged: ReadonlyArray<string>
+  /** Memory files that differ here, left as they are. */
+  readonly keptLocal: ReadonlyArray<string>
+  /** Local session files that hold another conversation (then nothing was placed). */
+  readonly conflicts: ReadonlyArray<string>
+}
+
 const isAlreadyExists = (error: PlatformError) => error._tag === "SystemError" && error.reason === "AlreadyExists"
 
 /** Maps a filesystem failure to a user-facing error; permissions get a fix. */
@@ -65,6 +101,18 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
     source: Pick<SessionFile, "sessionId" | "file">,
     dir: string
   ) => Effect.Effect<Placed, InvalidInput | PermissionError>
+  /**
+   * Puts a carried conversation into the encoded folder of `dir`. Nothing is
+   * ever lost: a file already there byte for byte is left alone; an older
+   * copy of the same conversation (a strict prefix of the carried file) is
+   * replaced atomically; a memory file that differs stays as it is; and when
+   * a session file of that name holds anything else, nothing at all is
+   * placed (`placed: false`, with the `conflicts`).
+   */
+  readonly placeCarried: (
+    carried: CarriedFiles,
+    dir: string
+  ) => Effect.Effect<CarriedPlaced, InvalidInput | PermissionError>
 }>() {
   static readonly layer = Layer.effect(
     SessionPlacement,
@@ -92,13 +140,20 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
        * Appears at `to` complete or not at all: the copy is written and synced
        * under a temporary name in the same folder, then hard-linked into place,
        * which, unlike rename, fails instead of replacing a file that is there.
+       * With `replace`, it is renamed over `to` instead: one atomic step from
+       * the old file to the new.
        */
-      const copyOnce = (from: string, to: string): Effect.Effect<CopyOutcome, PlatformError> =>
+      const copyOnce = (
+        from: string,
+        to: string,
+        options: { readonly replace?: boolean } = {}
+      ): Effect.Effect<CopyOutcome, PlatformError> =>
         Effect.scoped(Effect.gen(function*() {
           const temp = yield* fs.makeTempDirectoryScoped({ directory: path.dirname(to), prefix: ".cclink-" })
           const staged = path.join(temp, path.basename(to))
           yield* fs.copyFile(from, staged)
           yield* Effect.scoped(Effect.flatMap(fs.open(staged, { flag: "r+" }), (file) => file.sync))
+          if (options.replace === true) return yield* Effect.as(fs.rename(staged, to), "copied" as const)
           return yield* fs.link(staged, to).pipe(
             Effect.as<CopyOutcome>("copied"),
             Effect.catchIf(isAlreadyExists, () =>
@@ -136,24 +191,31 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
           Effect.mapError(() =>
             new NotFound({
               what: `Session data is not on this machine: no ${id}.jsonl under ${projectsDir}.`,
-              hint: "cclink hands over the session id, not the conversation. Sync the projects folder from the " +
-                "other machine (Syncthing, rsync, NFS, or a shared mount over Tailscale/SSH), for example " +
-                `rsync -a other-host:.claude/projects/ ${projectsDir}/ , then pick up again.`
+              hint: "This handoff names the session but does not carry the conversation. Publish it again with " +
+                "`cclink publish --carry` on the other machine, or sync the projects folder from it (Syncthing, " +
+                `rsync, NFS, or a shared mount over Tailscale/SSH), for example rsync -a other-host:.claude/projects/ ${projectsDir}/ , then pick up again.`
             })
           )
         )
       })
 
+      /** The directory the project lives in here, resolved: it must exist and be a directory. */
+      const projectDirectory = (dir: string) =>
+        Effect.gen(function*() {
+          const target = yield* fs.realPath(dir).pipe(
+            Effect.mapError(() => new InvalidInput({ reason: `The project directory ${dir} does not exist here.` }))
+          )
+          if (!Option.contains(yield* typeOf(target), "Directory")) {
+            return yield* new InvalidInput({ reason: `${dir} is not a directory.` })
+          }
+          return target
+        })
+
       const copyInto = Effect.fn("SessionPlacement.copyInto")(function*(
         source: Pick<SessionFile, "sessionId" | "file">,
         dir: string
       ) {
-        const target = yield* fs.realPath(dir).pipe(
-          Effect.mapError(() => new InvalidInput({ reason: `The project directory ${dir} does not exist here.` }))
-        )
-        if (!Option.contains(yield* typeOf(target), "Directory")) {
-          return yield* new InvalidInput({ reason: `${dir} is not a directory.` })
-        }
+        const target = yield* projectDirectory(dir)
         const file = yield* sessionFileFor(target, source.sessionId)
         const folder = path.dirname(file)
         yield* fs.makeDirectory(folder, { recursive: true, mode: 0o700 }).pipe(
@@ -182,7 +244,79 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
         }
       })
 
-      return { locate, copyInto }
+      /** Whether `local`'s first `length` bytes are `carried`'s, read in 1 MiB steps from both. */
+      const sameStart = (local: string, carried: string, length: number) =>
+        Effect.scoped(Effect.gen(function*() {
+          const a = yield* fs.open(local, { flag: "r" })
+          const b = yield* fs.open(carried, { flag: "r" })
+          for (let done = 0; done < length;) {
+            const step = Math.min(1024 * 1024, length - done)
+            const [x, y] = yield* Effect.all([a.readAlloc(step), b.readAlloc(step)])
+            if (Option.isNone(x) || Option.isNone(y) || !Buffer.from(x.value).equals(y.value)) return false
+            done += step
+          }
+          return true
+        }))
+
+      /** How the local file at `local` compares with the carried `staged` of `size` bytes. */
+      const compare = (local: string, staged: string, size: number) =>
+        Effect.gen(function*() {
+          const info = yield* fs.stat(local).pipe(Effect.option)
+          if (Option.isNone(info)) return compareLocal(size, undefined)
+          if (info.value.type !== "File") return "different" satisfies LocalCopy
+          const localSize = Number(info.value.size)
+          const agrees = yield* sameStart(local, staged, Math.min(localSize, size))
+          return compareLocal(size, { size: localSize, agrees })
+        })
+
+      const placeCarried = Effect.fn("SessionPlacement.placeCarried")(function*(carried: CarriedFiles, dir: string) {
+        const target = yield* projectDirectory(dir)
+        const file = yield* sessionFileFor(target, carried.sessionId)
+        const folder = path.dirname(file)
+        const plan = yield* Effect.forEach(carried.files, (entry) => {
+          const staged = path.join(carried.folder, ...entry.name.split("/"))
+          const local = path.join(folder, ...entry.name.split("/"))
+          return Effect.map(compare(local, staged, entry.size), (copy) => ({
+            ...entry,
+            staged,
+            local,
+            action: actionFor(entry.kind, copy)
+          }))
+        }).pipe(Effect.mapError(failedTo("compare the carried files with", folder)))
+        const which = (action: CarriedAction) =>
+          plan.filter((entry) => entry.action === action).map(({ local }) => local)
+        const result = {
+          dir: target,
+          file,
+          created: which("place"),
+          updated: which("update"),
+          unchanged: which("leave"),
+          keptLocal: which("keepLocal"),
+          conflicts: which("conflict")
+        }
+        if (!placeable(plan.map(({ action }) => action))) {
+          return { ...result, placed: false, created: [], updated: [] }
+        }
+        // The transcript last, so that when it appears, the files it refers to are there.
+        const ordered = [...plan].sort((a, b) => Number(a.kind === "session") - Number(b.kind === "session"))
+        for (const entry of ordered) {
+          if (entry.action !== "place" && entry.action !== "update") continue
+          yield* fs.makeDirectory(path.dirname(entry.local), { recursive: true, mode: 0o700 }).pipe(
+            Effect.zipRight(copyOnce(entry.staged, entry.local, { replace: entry.action === "update" })),
+            Effect.mapError(failedTo("place the carried conversation in", folder)),
+            Effect.filterOrFail(
+              (outcome) => outcome === "copied",
+              () =>
+                new InvalidInput({
+                  reason: `${entry.local} appeared while the carried conversation was placed; run the pickup again.`
+                })
+            )
+          )
+        }
+        return { ...result, placed: true }
+      })
+
+      return { locate, copyInto, placeCarried }
     })
   )
 }

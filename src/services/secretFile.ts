@@ -199,7 +199,8 @@ const REASONS: Record<string, string> = {
   EROFS: "read-only file system"
 }
 
-const fileError = (path: string, action: string, error: unknown): FileError => {
+/** A system error on `path` while doing `action`, in plain words (the code kept for callers). */
+export const fileError = (path: string, action: string, error: unknown): FileError => {
   const code = (error as NodeJS.ErrnoException | undefined)?.code
   return new FileError({
     path,

@@ -22,6 +22,7 @@ export const spec = {
   ...shared.pinSources,
   ...shared.passphraseSources,
   ...shared.network,
+  ...shared.carryNetwork,
   yes: shared.yes,
   qr: shared.qr("the session id"),
   json: shared.json

@@ -19,14 +19,16 @@ export const spec = {
     "encrypt to this key (pk:... or z32) instead of yours"
   ),
   pin: handoff(Options.boolean("pin"), "protect with a PIN (prompted twice, or see Secrets)"),
+  carry: handoff(Options.boolean("carry"), "also carry the conversation: serve it, peer to peer, until picked up"),
   keepalive: handoff(Options.boolean("keepalive"), "republish until it expires, is replaced or is revoked"),
   every: handoff(
     Options.text("every").pipe(Options.withPseudoName("DURATION"), Options.withDefault("30m")),
-    "with --keepalive: how often to republish (default 30m)"
+    "with --keepalive or --carry: how often to republish (default 30m)"
   ),
   ...shared.pinSources,
   ...shared.passphraseSources,
   ...shared.network,
+  ...shared.carryNetwork,
   qr: shared.qr("the pickup command"),
   json: shared.json
 }
@@ -42,7 +44,8 @@ export const about: About = {
     ["cclink --ttl 2h --burn", "valid two hours, single use"],
     ["cclink --share pk:<their key>", "encrypt to a colleague's key"],
     ["cclink --pin", "protect with a PIN (prompted twice)"],
-    ["cclink --pin-file ~/.cclink-pin --burn", "PIN from a file, single use"]
+    ["cclink --pin-file ~/.cclink-pin --burn", "PIN from a file, single use"],
+    ["cclink --share pk:<their key> --carry", "hand a colleague the conversation itself"]
   ]
 }
 

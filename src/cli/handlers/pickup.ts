@@ -1,28 +1,45 @@
 /**
  * `cclink pickup [PUBKEY]`: resolve, verify, decrypt, place the session
- * file, honour burn, and start `claude --resume` in the project directory.
+ * file (fetching it from the publisher first when the handoff carries it,
+ * ../carry/receive.ts), honour burn, and start `claude --resume` in the
+ * project directory.
  */
-import { Console, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import { FileSystem } from "@effect/platform"
+import { Console, Data, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
+import * as path from "node:path"
+import { derivePinKey, PIN_SALT_BYTES, type PinKey } from "../../crypto/pinKey.js"
+import { identityOf } from "../../crypto/x25519.js"
+import type { CarryTicket } from "../../domain/carryTicket.js"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
-import { Declined, InvalidInput } from "../../domain/errors.js"
+import {
+  Declined,
+  DecryptionFailed,
+  type FileError,
+  InvalidInput,
+  NetworkError,
+  type SignatureInvalid
+} from "../../domain/errors.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
 import { equals, type Keypair } from "../../domain/keys.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
-import { parseSessionId, shortSessionId } from "../../domain/sessionId.js"
+import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
+import { shellQuote } from "../../domain/shellQuote.js"
+import type { CarryVia } from "../../services/Carry.js"
 import { ClaudeLauncher, resumeCommand } from "../../services/ClaudeLauncher.js"
 import type { Handoffs, Opener, Verified } from "../../services/Handoffs.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
-import { SessionPlacement } from "../../services/SessionPlacement.js"
+import { type CarriedPlaced, SessionPlacement } from "../../services/SessionPlacement.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
+import { keepAside, receive, type Received } from "../carry/receive.js"
 import type { PickupOptions } from "../commands/pickup.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { handoffsLayer, settings } from "../network.js"
+import { carryLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
 import { showQr } from "../qr.js"
-import { homeRelative, localTime } from "../show.js"
+import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, dim } from "../style.js"
 
@@ -30,6 +47,7 @@ export const run = (o: PickupOptions) =>
   Effect.gen(function*() {
     // Options are checked before the key is opened, so a typo never costs a passphrase.
     const network = yield* settings(o)
+    const carryNetwork = yield* carrySettings(o)
     const wait = Option.isSome(o.wait) ? { text: o.wait.value, within: yield* waitDuration(o.wait.value) } : undefined
     const keyStore = yield* KeyStore
     const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
@@ -51,6 +69,8 @@ export const run = (o: PickupOptions) =>
     }
 
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
+    // A PIN is stretched once, and the key wiped on every way out: it opens the record and the carried conversation.
+    let pinKey: PinKey | undefined
     return yield* Effect.gen(function*() {
       const handoffs = yield* Handoffs
       const verified = wait !== undefined
@@ -66,21 +86,27 @@ export const run = (o: PickupOptions) =>
         )
       const { record } = verified
 
-      const opener: Opener = record.pinSalt !== undefined
-        ? {
-          _tag: "Pin",
-          pin: yield* (yield* Passphrase).get({
-            kind: "PIN",
-            creating: false,
-            fd: Option.getOrUndefined(o.pinFd),
-            file: Option.getOrUndefined(o.pinFile)
-          })
+      if (record.pinSalt !== undefined) {
+        const pin = yield* (yield* Passphrase).get({
+          kind: "PIN",
+          creating: false,
+          fd: Option.getOrUndefined(o.pinFd),
+          file: Option.getOrUndefined(o.pinFile)
+        })
+        // A salt of another length comes from a hostile record: the same refusal as a wrong PIN.
+        if (record.pinSalt.length !== PIN_SALT_BYTES) {
+          Redacted.unsafeWipe(pin)
+          return yield* new DecryptionFailed({})
         }
+        pinKey = yield* Effect.ensuring(
+          derivePinKey(pin, record.pinSalt),
+          Effect.sync(() => Redacted.unsafeWipe(pin))
+        )
+      }
+      const opener: Opener = pinKey !== undefined
+        ? { _tag: "PinKey", key: pinKey }
         : { _tag: "Keypair", keypair: yield* loadKey }
-      const payload = yield* Effect.ensuring(
-        handoffs.open(verified, opener),
-        Effect.sync(() => opener._tag === "Pin" && Redacted.unsafeWipe(opener.pin))
-      )
+      const payload = yield* handoffs.open(verified, opener)
       const sessionId = yield* parseSessionId(payload.sessionId).pipe(
         Effect.mapError(() =>
           new InvalidInput({ reason: "The handoff does not hold a Claude Code session id; refusing to resume it." })
@@ -102,6 +128,25 @@ export const run = (o: PickupOptions) =>
         o.projectDir,
         () => located._tag === "Right" && located.right._tag === "InProject" ? located.right.dir : process.cwd()
       )
+      const fs = yield* FileSystem.FileSystem
+      const projectHere = path.isAbsolute(payload.project) &&
+        Option.contains(Option.map(yield* Effect.option(fs.stat(payload.project)), (info) => info.type), "Directory")
+      /** Where a carried conversation goes: --project-dir, else the payload's project when it is here, else here. */
+      const carriedTarget = Option.getOrElse(o.projectDir, () => projectHere ? payload.project : process.cwd())
+
+      /** A directory that neither --project-dir nor the payload named needs -y or a yes. */
+      const confirmTarget = (question: string) =>
+        Effect.gen(function*() {
+          if (Option.isSome(o.projectDir) || o.yes) return
+          if (!terminal.interactive) {
+            return yield* new InvalidInput({
+              reason: `The project ${payload.project} is not on this machine.\n` +
+                "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
+            })
+          }
+          if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
+        })
+      const andResume = (dir: string) => o.noLaunch ? "" : ` and resume in ${homeRelative(dir)}`
 
       /**
        * Where claude will find the session: its project folder, or `target`'s
@@ -110,18 +155,9 @@ export const run = (o: PickupOptions) =>
       const place = Effect.gen(function*() {
         const found = yield* located
         if (found._tag === "InProject" && inProject) return { dir: found.dir, file: found.file, copied: [] }
-        if (Option.isNone(o.projectDir) && !o.yes && !terminal.interactive) {
-          return yield* new InvalidInput({
-            reason: `The project ${payload.project} is not on this machine.\n` +
-              "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
-          })
-        }
-        if (!o.yes && terminal.interactive) {
-          const question = `The session file is not in ${homeRelative(target)}'s folder. Copy it there${
-            o.noLaunch ? "" : ` and resume in ${homeRelative(target)}`
-          }?`
-          if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
-        }
+        yield* confirmTarget(
+          `The session file is not in ${homeRelative(target)}'s folder. Copy it there${andResume(target)}?`
+        )
         const source = found._tag === "InProject" ? { sessionId, file: found.file } : found.source
         const placed = yield* placement.copyInto(source, target)
         if (!o.json) {
@@ -134,13 +170,77 @@ export const run = (o: PickupOptions) =>
         return placed
       })
 
+      /** What happened to a carried conversation, for the JSON report. */
+      let carried: CarriedOutcome | undefined
+      /** Why a carried handoff was not carried (the publisher is not serving), when pickup fell back to a local copy. */
+      let notCarried: string | undefined
+
+      /**
+       * A carried handoff: fetched, verified and unpacked under the state
+       * folder, then placed by SessionPlacement's rules. When the publisher
+       * is not serving, a local copy of the session is used (it may be
+       * older); without one, this is a `NetworkError` (exit 6).
+       */
+      const placeCarried = (ticket: CarryTicket) =>
+        Effect.gen(function*() {
+          if (!projectHere) {
+            yield* confirmTarget(
+              `Put the carried conversation in ${homeRelative(carriedTarget)}'s folder${andResume(carriedTarget)}?`
+            )
+          }
+          const host = payload.hostname === "" ? "the publishing machine" : payload.hostname
+          const received = yield* Effect.either(
+            receive({
+              ticket,
+              sessionId,
+              identity: () => pinKey?.identity() ?? identityOf(keypair!),
+              stateDir: yield* stateFolder,
+              patience: network.timeout,
+              from: host,
+              quiet: o.json
+            }).pipe(Effect.provide(carryLayer(carryNetwork)))
+          )
+          if (Either.isLeft(received)) {
+            if (received.left._tag !== "NetworkError") return yield* new TransferRefused({ error: received.left })
+            const gone = `The publisher is not serving the conversation (${received.left.reason}): ` +
+              `run \`cclink publish --carry\` on ${host}, then pick up again.`
+            if (Either.isLeft(located)) return yield* new NetworkError({ reason: gone })
+            notCarried = gone
+            if (!o.json) {
+              yield* Console.error(`${gone}\nUsing this machine's copy of the session instead; it may be older.`)
+            }
+            return yield* place
+          }
+          const files = received.right
+          const placed = yield* placement.placeCarried(
+            { folder: files.folder, sessionId, files: files.files },
+            carriedTarget
+          )
+          const aside = placed.conflicts.length > 0 || placed.keptLocal.length > 0
+            ? yield* keepAside(files, yield* stateFolder, sessionId)
+            : undefined
+          carried = { bytes: ticket.size, via: files.via, placed, aside }
+          if (!placed.placed) {
+            return yield* new InvalidInput({ reason: conflictMessage(sessionId, placed, aside!) })
+          }
+          if (!o.json) yield* Console.error(carriedLines(ticket.size, files, placed, aside))
+          return { dir: placed.dir, file: placed.file, copied: [] }
+        }).pipe(Effect.scoped)
+
+      const ready = payload.carry === undefined ? place : placeCarried(payload.carry)
+
       if (o.noLaunch) {
         // Everything but starting claude: the session is put in place when it can be, so the
         // printed command works; when it cannot, the command is printed with the reason.
-        const placed = yield* Effect.either(place)
+        const placed = yield* Effect.either(ready)
+        // A transfer that failed or was refused is the command's failure, not a placement to report.
+        if (placed._tag === "Left" && placed.left._tag === "NetworkError") return yield* placed.left
+        if (placed._tag === "Left" && placed.left._tag === "TransferRefused") return yield* placed.left.error
         if (placed._tag === "Left" && !o.json) yield* Console.error(placed.left.message)
-        const dir = placed._tag === "Right" ? placed.right.dir : target
-        if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
+        const dir = placed._tag === "Right" ? placed.right.dir : payload.carry === undefined ? target : carriedTarget
+        // A carried conversation that never arrived is not burned: the handoff is all there is of it here.
+        const received = payload.carry === undefined || carried !== undefined || notCarried !== undefined
+        if (burnNow && own && received) yield* burn(handoffs, keypair!, o.json)
         if (o.json) {
           return yield* Console.log(JSON.stringify({
             sessionId,
@@ -150,7 +250,7 @@ export const run = (o: PickupOptions) =>
             createdAt: record.createdAt,
             expiresAt: expiresAt(record),
             burn: record.burn,
-            burned: burnNow && own,
+            burned: burnNow && own && received,
             pin: record.pinSalt !== undefined,
             recipient: record.recipient ?? null,
             sessionFile: placed._tag === "Right"
@@ -162,7 +262,19 @@ export const run = (o: PickupOptions) =>
             copied: placed._tag === "Right" ? placed.right.copied : [],
             notPlaced: placed._tag === "Left" ? placed.left.message : null,
             resumeDir: dir,
-            command: resumeCommand(sessionId, dir)
+            command: resumeCommand(sessionId, dir),
+            carried: carried !== undefined,
+            carriedBytes: carried?.bytes ?? 0,
+            carriedVia: carried?.via ?? null,
+            carriedPlacement: carried === undefined ? null : {
+              created: carried.placed.created,
+              updated: carried.placed.updated,
+              unchanged: carried.placed.unchanged,
+              keptLocal: carried.placed.keptLocal,
+              conflicts: carried.placed.conflicts
+            },
+            carriedCopy: carried?.aside ?? null,
+            notCarried: notCarried ?? null
           }))
         }
         yield* Console.log(resumeCommand(sessionId, dir))
@@ -170,29 +282,89 @@ export const run = (o: PickupOptions) =>
         return
       }
 
-      if (!o.yes && terminal.interactive && inProject && located._tag === "Right") {
-        const question = `Resume session ${shortSessionId(sessionId)} in ${homeRelative(located.right.dir)}?`
-        if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
+      if (!o.yes && terminal.interactive) {
+        // Asked unless the copy question above already named the directory claude starts in.
+        const dir = payload.carry === undefined
+          ? located._tag === "Right" && (inProject || Option.isSome(o.projectDir)) ? target : undefined
+          : projectHere || Option.isSome(o.projectDir)
+          ? carriedTarget
+          : undefined
+        if (dir !== undefined) {
+          const question = `Resume session ${shortSessionId(sessionId)} in ${homeRelative(dir)}?`
+          if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
+        }
       }
-      const { dir } = yield* place
+      const { dir } = yield* ready.pipe(Effect.catchTag("TransferRefused", ({ error }) => Effect.fail(error)))
 
       if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
       else if (record.burn) {
-        yield* Console.error("This is a burn-after-reading handoff; only its publisher can remove it.")
+        yield* Console.error(
+          carried !== undefined
+            ? "This is a burn-after-reading handoff: its publisher removes it now that the transfer is complete."
+            : "This is a burn-after-reading handoff; only its publisher can remove it."
+        )
       }
       if (o.qr) yield* showQr(sessionId)
       yield* Console.error(`Resuming session ${bold(process.stderr)(shortSessionId(sessionId))}...`)
       yield* Console.error(dim(process.stderr)(`claude --resume ${sessionId}   (in ${homeRelative(dir)})`))
       keypair?.wipe()
+      pinKey?.wipe()
       const code = yield* (yield* ClaudeLauncher).resume(sessionId, dir)
       return yield* Effect.sync(() => {
         process.exitCode = code
       })
     }).pipe(
       Effect.provide(handoffsLayer(network)),
-      Effect.ensuring(Effect.sync(() => keypair?.wipe()))
+      Effect.ensuring(Effect.sync(() => {
+        keypair?.wipe()
+        pinKey?.wipe()
+      }))
     )
   }).pipe(Effect.provide(Layer.mergeAll(Keys, Claude)))
+
+/** A carried conversation that did not arrive intact (a digest mismatch, a refused archive, a full disk): never placed. */
+class TransferRefused extends Data.TaggedError("TransferRefused")<{
+  readonly error: SignatureInvalid | DecryptionFailed | InvalidInput | FileError
+}> {}
+
+/** A carried conversation, once received. */
+interface CarriedOutcome {
+  readonly bytes: number
+  readonly via: CarryVia
+  readonly placed: CarriedPlaced
+  /** Where the carried files were kept, when some could not be placed. */
+  readonly aside: string | undefined
+}
+
+/** What was received and where it went, for a person. */
+const carriedLines = (bytes: number, received: Received, placed: CarriedPlaced, aside: string | undefined) => {
+  const lines = [
+    `Carried ${received.files.length} file${received.files.length === 1 ? "" : "s"} (${
+      formatBytes(bytes)
+    } encrypted, ${received.via}${received.attempts > 1 ? `, resumed ${received.attempts - 1} time(s)` : ""}).`,
+    ...placed.created.map((file) => `  new      ${homeRelative(file)}`),
+    ...placed.updated.map((file) => `  updated  ${homeRelative(file)} (it held an older copy of this conversation)`),
+    ...placed.unchanged.map((file) => `  same     ${homeRelative(file)}`)
+  ]
+  for (const file of placed.keptLocal) {
+    lines.push(`  kept     ${homeRelative(file)} (yours differs; the carried one is in ${homeRelative(aside!)})`)
+  }
+  return lines.join("\n")
+}
+
+/** Another conversation holds the session's name here: what is where, and how to resume either. */
+const conflictMessage = (sessionId: SessionId, placed: CarriedPlaced, aside: string) => {
+  const local = placed.conflicts[0]!
+  const carriedCopy = path.join(aside, ...path.relative(path.dirname(placed.file), local).split(path.sep))
+  return [
+    `A different conversation is already at ${local}; cclink never overwrites it, and did not start claude.`,
+    `The carried conversation is kept at ${aside}.`,
+    `To resume yours:  ${resumeCommand(sessionId, placed.dir)}`,
+    "To resume the carried one instead, move yours aside first:",
+    `  mv ${shellQuote(local)} ${shellQuote(`${local}.mine`)} && cp ${shellQuote(carriedCopy)} ${shellQuote(local)}`,
+    `  ${resumeCommand(sessionId, placed.dir)}`
+  ].join("\n")
+}
 
 const waitDuration = (text: string) =>
   Either.match(parseDuration(text), {

@@ -1,0 +1,408 @@
+/**
+ * `Carry` on HyperDHT (the engine of Hyperswarm and Keet): peers found and
+ * connected by Ed25519 public key, Noise-encrypted streams, UDP hole punching
+ * through NATs. Each call runs its own short-lived node: ephemeral (it never
+ * joins other nodes' routing tables), bound to a free port (hyperdht's own
+ * default is the fixed 49737, so two cclink processes on one machine would
+ * queue for it), destroyed with the call's scope.
+ *
+ * The server admits one client key, derived from the ticket's secret; every
+ * other key is refused by hyperdht's firewall during the Noise handshake,
+ * before a byte of the archive exists on that connection. The exchange on
+ * the stream is domain/carryProtocol.ts.
+ */
+import { Clock, Duration, Effect, Layer, Queue } from "effect"
+import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
+import { randomBytes } from "node:crypto"
+import { createReadStream } from "node:fs"
+import { clientPublicKey, clientSeed } from "../crypto/carryClientKey.js"
+import {
+  ACK,
+  decodeRequest,
+  encodeGrant,
+  encodeRequest,
+  GRANT,
+  GRANT_BYTES,
+  NAK,
+  REQUEST_BYTES,
+  Status,
+  statusFor,
+  WINDOW_BYTES
+} from "../domain/carryProtocol.js"
+import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
+import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
+import { equals } from "../domain/keys.js"
+import { Carry, CarryConfig, type CarryVia, type FetchOptions, type Offer, type ServeEvent } from "../services/Carry.js"
+import { fileError } from "../services/secretFile.js"
+import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
+import { drained } from "./drained.js"
+
+/** Read size for the archive file: large enough for throughput, far below hyperdht's 16 MiB write limit. */
+const CHUNK_BYTES = 64 * 1024
+/** How long a server waits for a client's request, then for its acknowledgement after the last byte. */
+const SERVER_PATIENCE_MS = 60_000
+/** Connect failures saying nobody listens on the key; after this many in a row the publisher is gone. */
+const NOT_LISTENING = new Set(["PEER_NOT_FOUND"])
+const NOT_LISTENING_ATTEMPTS = 3
+
+/** `[0, 0]`: an empty range of preferred ports, so dht-rpc binds any free one. */
+const ANY_PORT = [0, 0] as const
+
+/**
+ * A node in the scope. Created at once, then waited for, interruptibly: with
+ * the bootstrap nodes out of reach, hyperdht takes seconds to give up, and a
+ * deadline must be able to cut that short.
+ */
+const node = (bootstrap: ReadonlyArray<string>) =>
+  Effect.acquireRelease(
+    Effect.sync(() =>
+      new HyperDHT({
+        ...(bootstrap.length === 0 ? {} : { bootstrap }),
+        ephemeral: true,
+        port: ANY_PORT
+      })
+    ),
+    (dht) => Effect.promise(() => dht.destroy({ force: true }))
+  ).pipe(Effect.tap((dht) => Effect.promise(() => dht.ready())))
+
+/**
+ * A stream on the node's own socket went straight to an address announced as
+ * reachable; one on any other socket went through a socket the hole puncher
+ * opened for it.
+ */
+const viaOf = (dht: HyperDHT, socket: SecretStream): CarryVia => {
+  const udx = socket.rawStream?.socket
+  return udx === dht.io.serverSocket || udx === dht.io.clientSocket ? "direct" : "holepunch"
+}
+
+const remoteOf = (socket: SecretStream) =>
+  socket.rawStream === null ? "unknown" : `${socket.rawStream.remoteHost}:${socket.rawStream.remotePort}`
+
+/** Bytes from `socket` on demand, with a deadline for each read; the stream stays paused in between. */
+const reader = (socket: SecretStream) => {
+  let buffered = Buffer.alloc(0)
+  let wake: (() => void) | undefined
+  let ended: Error | undefined
+  socket.on("data", (data: Buffer) => {
+    buffered = Buffer.concat([buffered, data])
+    wake?.()
+  })
+  const stop = (error: Error) => {
+    ended ??= error
+    wake?.()
+  }
+  socket.on("end", () => stop(new Error("the connection ended")))
+  socket.on("close", () => stop(new Error("the connection closed")))
+  socket.on("error", (error: Error) => stop(error))
+  return (bytes: number, timeoutMs: number): Promise<Uint8Array> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("no answer in time")), timeoutMs)
+      const check = () => {
+        if (buffered.length >= bytes) {
+          clearTimeout(timer)
+          wake = undefined
+          const out = buffered.subarray(0, bytes)
+          buffered = buffered.subarray(bytes)
+          resolve(out)
+        } else if (ended !== undefined) {
+          clearTimeout(timer)
+          wake = undefined
+          reject(ended)
+        }
+      }
+      wake = check
+      check()
+    })
+}
+
+/**
+ * The picker's messages after its request: grants (the server may send that
+ * many bytes more), then one final ACK or NAK, which `final` resolves with.
+ */
+const pickerMessages = (read: (bytes: number, timeoutMs: number) => Promise<Uint8Array>) => {
+  let granted = 0
+  let ended = false
+  let wake: (() => void) | undefined
+  const final = (async () => {
+    try {
+      while (true) {
+        const [type] = await read(1, SERVER_PATIENCE_MS)
+        if (type !== GRANT) return type
+        const count = await read(4, SERVER_PATIENCE_MS)
+        granted += new DataView(count.buffer, count.byteOffset, 4).getUint32(0)
+        wake?.()
+      }
+    } finally {
+      ended = true
+      wake?.()
+    }
+  })()
+  final.catch(() => {})
+  /** Until the picker grants more than `position`, the sender waits here; it fails if the picker stops first. */
+  const grantedBeyond = (position: number) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (granted <= position && !ended) return
+        wake = undefined
+        if (granted > position) resolve()
+        else reject(new Error("the picker stopped before the end"))
+      }
+      wake = check
+      check()
+    })
+  return { final, granted: () => granted, grantedBeyond }
+}
+
+/** One connection on the server: request, status, the bytes from the offset as granted, acknowledgement. */
+const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promise<ServeEvent> => {
+  const started = Date.now()
+  const remote = remoteOf(socket)
+  const via = viaOf(dht, socket)
+  const read = reader(socket)
+  let sent = 0
+  const interrupted = (reason: string): ServeEvent => ({
+    _tag: "Interrupted",
+    remote,
+    via,
+    bytes: sent,
+    millis: Date.now() - started,
+    reason
+  })
+  try {
+    const request = decodeRequest(await read(REQUEST_BYTES, SERVER_PATIENCE_MS))
+    if (request._tag === "Left") return interrupted(request.left)
+    const status = statusFor(request.right, offer.size)
+    socket.write(Uint8Array.of(status))
+    if (status !== Status.Ok) {
+      return interrupted(
+        status === Status.UnsupportedVersion
+          ? `the picker speaks protocol version ${request.right.version}`
+          : "the picker asked for an offset past the end"
+      )
+    }
+    const { offset } = request.right
+    const picker = pickerMessages(read)
+    if (offset < offer.size) {
+      for await (const data of createReadStream(offer.file, { start: offset, highWaterMark: CHUNK_BYTES })) {
+        let chunk = data as Buffer
+        while (chunk.length > 0) {
+          if (picker.granted() <= sent) await picker.grantedBeyond(sent)
+          const piece = chunk.subarray(0, picker.granted() - sent)
+          chunk = chunk.subarray(piece.length)
+          sent += piece.length
+          if (!socket.write(piece)) await drained(socket, () => new Error("the connection closed"))
+        }
+      }
+    }
+    const reply = await picker.final
+    if (reply === ACK) {
+      return { _tag: "Transferred", remote, via, bytes: sent, offset, millis: Date.now() - started }
+    }
+    return interrupted(reply === NAK ? "the picker refused the bytes (digest mismatch)" : "no acknowledgement")
+  } catch (error) {
+    return interrupted(error instanceof Error ? error.message : String(error))
+  } finally {
+    socket.end()
+    setTimeout(() => socket.destroy(), 2000).unref()
+  }
+}
+
+const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
+  Effect.gen(function*() {
+    const dht = yield* node(bootstrap)
+    const keyPair = HyperDHT.keyPair()
+    const clientSecret = randomBytes(CLIENT_SECRET_BYTES)
+    const admitted = clientPublicKey(clientSecret)
+    const events = yield* Queue.unbounded<ServeEvent>()
+    const server = dht.createServer(
+      { firewall: (remotePublicKey) => !equals(remotePublicKey, admitted) },
+      (socket) => {
+        socket.on("error", () => {})
+        // A connection may end after serving has: the queue is shut down then, and the event dropped.
+        void answer(dht, socket, offer).then((event) => Queue.unsafeOffer(events, event))
+      }
+    )
+    // Closed with the scope even when listening is cut short (a deadline): the announcement is withdrawn.
+    yield* Effect.addFinalizer(() => Effect.promise(() => server.close()))
+    yield* Effect.tryPromise({
+      try: () => server.listen(keyPair),
+      catch: (error) => new NetworkError({ reason: `cannot listen on the carry network: ${describe(error)}` })
+    })
+    yield* Effect.addFinalizer(() => Queue.shutdown(events))
+    return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret: Uint8Array.from(clientSecret), events }
+  })
+
+const describe = (error: unknown) => (error as HyperDHTError | undefined)?.code ?? String(error)
+
+/** How one connection attempt ended, when it did not deliver the whole archive. */
+type AttemptFailure =
+  | { readonly _tag: "Network"; readonly code: string | undefined; readonly reason: string }
+  | { readonly _tag: "Refused"; readonly reason: string }
+  | { readonly _tag: "Tampered" }
+  | { readonly _tag: "Disk"; readonly error: FileError }
+
+class Failed extends Error {
+  constructor(readonly failure: AttemptFailure) {
+    super("carry attempt failed")
+  }
+}
+
+/**
+ * One connection: request from what the download holds, take bytes until
+ * the ticket's size (granting more as they are written, and pausing the
+ * stream while each write lands), check, and acknowledge. A watchdog ends
+ * the attempt after `firstMs` without a byte, then after `patienceMs`
+ * without the next one.
+ */
+const attempt = (
+  dht: HyperDHT,
+  ticket: CarryTicket,
+  download: Download,
+  firstMs: number,
+  patienceMs: number,
+  onProgress: (received: number) => void
+): Promise<CarryVia> =>
+  new Promise((resolve, reject) => {
+    const seed = clientSeed(ticket.clientSecret)
+    const keyPair = HyperDHT.keyPair(seed)
+    seed.fill(0)
+    const socket = dht.connect(ticket.serverKey, { keyPair })
+    let failure: AttemptFailure | undefined
+    let settled = false
+    let status: number | undefined
+    let via: CarryVia = "holepunch"
+    const fail = (reason: AttemptFailure) => {
+      failure ??= reason
+      socket.destroy()
+    }
+    const stalled = () => fail({ _tag: "Network", code: undefined, reason: "no progress" })
+    let watchdog = setTimeout(stalled, firstMs)
+    let poked = false
+    const poke = () => {
+      if (poked) return watchdog.refresh()
+      poked = true
+      clearTimeout(watchdog)
+      watchdog = setTimeout(stalled, patienceMs)
+    }
+    const finish = (verified: boolean) => {
+      socket.write(Uint8Array.of(verified ? ACK : NAK))
+      socket.end()
+      if (!verified) return fail({ _tag: "Tampered" })
+      settled = true
+      clearTimeout(watchdog)
+      resolve(via)
+      // The acknowledgement is flushed before the stream closes; a stuck close is cut short.
+      watchdog = setTimeout(() => socket.destroy(), 2000)
+    }
+
+    socket.on("error", (error: HyperDHTError) => {
+      failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
+    })
+    socket.on("close", () => {
+      clearTimeout(watchdog)
+      if (!settled) reject(new Failed(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" }))
+    })
+    // Bytes written since the last grant: granted again once they are a whole grant's worth.
+    let ungranted = 0
+    socket.on("open", () => {
+      poke()
+      via = viaOf(dht, socket)
+      socket.write(encodeRequest(download.received))
+      socket.write(encodeGrant(WINDOW_BYTES))
+    })
+    socket.on("data", (data: Buffer) => {
+      poke()
+      let chunk: Uint8Array = data
+      if (status === undefined) {
+        status = chunk[0]
+        chunk = chunk.subarray(1)
+        if (status !== Status.Ok) {
+          return fail({
+            _tag: "Refused",
+            reason: status === Status.UnsupportedVersion
+              ? "the publisher's cclink speaks another carry protocol version; update both sides"
+              : "the publisher refused the resume offset"
+          })
+        }
+      }
+      if (chunk.length === 0) return
+      socket.pause()
+      download.write(chunk).then(
+        () => {
+          onProgress(download.received)
+          ungranted += chunk.length
+          if (ungranted >= GRANT_BYTES && !download.complete) {
+            socket.write(encodeGrant(ungranted))
+            ungranted = 0
+          }
+          if (!download.complete) return socket.resume()
+          download.verify().then(finish, (error) => fail({ _tag: "Disk", error: diskError(download, error) }))
+        },
+        (error) =>
+          fail(error instanceof Overflow ? { _tag: "Tampered" } : { _tag: "Disk", error: diskError(download, error) })
+      )
+    })
+  })
+
+const diskError = (download: Download, error: unknown) => fileError(download.file, "Cannot write the download", error)
+
+const fetch = (bootstrap: ReadonlyArray<string>) =>
+(
+  ticket: CarryTicket,
+  destination: string,
+  options: FetchOptions
+): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
+  Effect.scoped(Effect.gen(function*() {
+    const patienceMs = Duration.toMillis(options.patience)
+    let lastProgress = yield* Clock.currentTimeMillis
+    const dht = yield* node(bootstrap).pipe(
+      Effect.timeoutFail({
+        duration: options.patience,
+        onTimeout: () => new NetworkError({ reason: "could not reach the publisher: the carry network did not answer" })
+      })
+    )
+    const download = yield* scopedDownload(destination, ticket)
+    const onProgress = options.onProgress ?? (() => {})
+    let lastReceived = 0
+    let notListening = 0
+    for (let attempts = 1;; attempts++) {
+      // Each attempt is cut off where the patience left would end.
+      const waitMs = Math.max(1, lastProgress + patienceMs - (yield* Clock.currentTimeMillis))
+      const result = yield* Effect.either(Effect.tryPromise({
+        try: () => attempt(dht, ticket, download, waitMs, patienceMs, onProgress),
+        catch: (error): AttemptFailure =>
+          error instanceof Failed ? error.failure : { _tag: "Network", code: undefined, reason: String(error) }
+      }))
+      if (result._tag === "Right") return { via: result.right, attempts }
+      const failure = result.left
+      switch (failure._tag) {
+        case "Tampered":
+          return yield* mismatch()
+        case "Disk":
+          return yield* failure.error
+        case "Refused":
+          return yield* new NetworkError({ reason: failure.reason })
+      }
+      yield* Effect.promise(() => download.flush())
+      const now = yield* Clock.currentTimeMillis
+      if (download.received > lastReceived) {
+        lastReceived = download.received
+        lastProgress = now
+      }
+      notListening = failure.code !== undefined && NOT_LISTENING.has(failure.code) ? notListening + 1 : 0
+      const left = lastProgress + patienceMs - now
+      if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
+        return yield* new NetworkError({
+          reason: download.received === 0
+            ? `could not reach the publisher: ${failure.reason}`
+            : `the transfer broke after ${download.received} of ${ticket.size} bytes: ${failure.reason}`
+        })
+      }
+      yield* Effect.sleep(Duration.millis(Math.min(left, 500 * 2 ** Math.min(attempts - 1, 3))))
+    }
+  }))
+
+export const layer: Layer.Layer<Carry, never, CarryConfig> = Layer.effect(
+  Carry,
+  Effect.map(CarryConfig, ({ bootstrap }) => Carry.of({ serve: serve(bootstrap), fetch: fetch(bootstrap) }))
+)

@@ -1,0 +1,82 @@
+/**
+ * `cclink pickup` of a carried handoff, the picker's side up to placement:
+ * the archive is fetched into a private staging file under cclink's state
+ * folder (never under ~/.claude), its size and SHA-256 checked against the
+ * signed ticket, and only then decrypted and unpacked, strictly, into a
+ * staging folder beside it. SessionPlacement puts the files in place from
+ * there; what it cannot place without overwriting is kept aside here.
+ */
+import { FileSystem } from "@effect/platform"
+import { type Duration, Effect } from "effect"
+import { rm } from "node:fs/promises"
+import { join } from "node:path"
+import { type CarriedFile, unpack } from "../../carry/archive.js"
+import type { CarryTicket } from "../../domain/carryTicket.js"
+import { FileError } from "../../domain/errors.js"
+import type { SessionId } from "../../domain/sessionId.js"
+import { Carry, type CarryVia } from "../../services/Carry.js"
+import { withProgress } from "./progress.js"
+import { workFolder } from "./serve.js"
+
+export interface Received {
+  /** The staging folder holding the files; removed with the scope unless kept aside. */
+  readonly folder: string
+  readonly files: ReadonlyArray<CarriedFile>
+  readonly via: CarryVia
+  readonly attempts: number
+}
+
+export const receive = (options: {
+  readonly ticket: CarryTicket
+  readonly sessionId: SessionId
+  /** `AGE-SECRET-KEY-1...`, asked for only once the bytes are verified, and not kept. */
+  readonly identity: () => string
+  readonly stateDir: string
+  /** `--timeout`: how long to go on without progress. */
+  readonly patience: Duration.Duration
+  /** Who serves it, for the progress line. */
+  readonly from: string
+  readonly quiet: boolean
+}) =>
+  Effect.gen(function*() {
+    const work = yield* workFolder(options.stateDir, "pickup-")
+    const archive = join(work, "archive.age")
+    const carry = yield* Carry
+    const fetched = yield* withProgress(
+      `Fetching the conversation from ${options.from}`,
+      options.ticket.size,
+      options.quiet,
+      (onProgress) => carry.fetch(options.ticket, archive, { patience: options.patience, onProgress })
+    )
+    const folder = join(work, "files")
+    const files = yield* unpack({
+      file: archive,
+      identity: options.identity(),
+      sessionId: options.sessionId,
+      unpackedSize: options.ticket.unpackedSize,
+      into: folder
+    })
+    // The ciphertext is no longer needed: free its space before the files are copied into place.
+    yield* Effect.promise(() => rm(archive, { force: true }))
+    return { folder, files, via: fetched.via, attempts: fetched.attempts } satisfies Received
+  })
+
+/**
+ * Moves the carried files out of the staging folder to
+ * `<state>/carried/<id>-<time>/`, where they stay for the user: nothing the
+ * picker received is thrown away when it could not be placed.
+ */
+export const keepAside = (received: Received, stateDir: string, sessionId: SessionId) =>
+  Effect.gen(function*() {
+    const fs = yield* FileSystem.FileSystem
+    const base = join(stateDir, "carried")
+    yield* fs.makeDirectory(base, { recursive: true, mode: 0o700 })
+    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")
+    const aside = join(base, `${sessionId}-${stamp}`)
+    yield* fs.rename(received.folder, aside)
+    return aside
+  }).pipe(
+    Effect.mapError((error) =>
+      new FileError({ path: join(stateDir, "carried"), reason: `Cannot keep the carried copy (${error.message})` })
+    )
+  )

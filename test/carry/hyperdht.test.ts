@@ -1,0 +1,301 @@
+/**
+ * The live `Carry` layer on a real HyperDHT test network (UDP on this
+ * machine): a conversation served and fetched, resumed after a break; and
+ * what must never work: a key the server does not admit gets no byte, and
+ * bytes that do not match the ticket (altered, too many, too few) are never
+ * accepted and leave no file behind. The misbehaving servers are written
+ * against the protocol (domain/carryProtocol.ts) in ./network.ts.
+ */
+import { Duration, Effect, Either, Layer, Queue } from "effect"
+import HyperDHT from "hyperdht"
+import { createHash, randomBytes } from "node:crypto"
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
+import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
+import { afterAll, describe, expect, it } from "vitest"
+import * as CarryLive from "../../src/carry/hyperdht.js"
+import { clientSeed } from "../../src/crypto/carryClientKey.js"
+import { ACK, encodeGrant, encodeRequest } from "../../src/domain/carryProtocol.js"
+import type { CarryTicket } from "../../src/domain/carryTicket.js"
+import { Carry, CarryConfig } from "../../src/services/Carry.js"
+import { udpSink } from "../support/udp.js"
+import { tempFolder } from "./archives.js"
+import { rogueServer, useCarryNetwork } from "./network.js"
+
+const net = useCarryNetwork()
+const folder = tempFolder("cclink-carry-")
+afterAll(folder.cleanup)
+
+let files = 0
+const file = (content: Uint8Array) => {
+  const path = join(folder.dir, `served-${++files}`)
+  writeFileSync(path, content, { mode: 0o600 })
+  return path
+}
+const destination = () => join(folder.dir, `fetched-${++files}`)
+
+const live = () => CarryLive.layer.pipe(Layer.provide(Layer.succeed(CarryConfig, { bootstrap: net.bootstrap })))
+const run = <A, E>(effect: Effect.Effect<A, E, Carry>) => Effect.runPromise(Effect.provide(effect, live()))
+
+const sha256 = (bytes: Uint8Array) => new Uint8Array(createHash("sha256").update(bytes).digest())
+/** `content` in a file of its own, as a publisher serves it. */
+const offerOf = (content: Uint8Array) => ({ file: file(content), size: content.length, digest: sha256(content) })
+const patience = Duration.seconds(4)
+
+const ticketFor = (content: Uint8Array, serverKey: Uint8Array, clientSecret: Uint8Array): CarryTicket => ({
+  serverKey,
+  clientSecret,
+  digest: sha256(content),
+  size: content.length,
+  unpackedSize: content.length
+})
+
+describe("the live carry layer", () => {
+  it("serves a file to the admitted key; the fetch checks it, and the server reports the complete transfer", async () => {
+    const content = randomBytes(3_000_000)
+    const into = destination()
+    const { event, fetched } = await run(Effect.scoped(Effect.gen(function*() {
+      const carry = yield* Carry
+      const serving = yield* carry.serve(offerOf(content))
+      let progress = 0
+      const fetched = yield* carry.fetch(ticketFor(content, serving.serverKey, serving.clientSecret), into, {
+        patience,
+        onProgress: (received) => (progress = received)
+      })
+      expect(progress).toBe(content.length)
+      return { fetched, event: yield* Queue.take(serving.events) }
+    })))
+    expect(readFileSync(into).equals(content)).toBe(true)
+    expect(statSync(into).mode & 0o777).toBe(0o600)
+    expect(fetched).toEqual({ via: expect.stringMatching(/^(direct|holepunch)$/), attempts: 1 })
+    expect(event).toMatchObject({ _tag: "Transferred", bytes: content.length, offset: 0, via: fetched.via })
+    expect(event._tag === "Transferred" && event.remote).toMatch(/^127\.0\.0\.1:\d+$/)
+  })
+
+  it(
+    "a client that knows the server's key but not the client secret gets no byte: refused in the handshake",
+    async () => {
+      const content = randomBytes(100_000)
+      const into = destination()
+      const { events, result } = await run(Effect.scoped(Effect.gen(function*() {
+        const carry = yield* Carry
+        const serving = yield* carry.serve(offerOf(content))
+        // A stranger's key, derived from another secret: the server's firewall refuses it before any byte is sent.
+        const stranger = ticketFor(content, serving.serverKey, randomBytes(16))
+        const result = yield* Effect.either(carry.fetch(stranger, into, { patience: Duration.seconds(3) }))
+        return { result, events: yield* Queue.takeAll(serving.events) }
+      })))
+      expect(Either.isLeft(result) && result.left._tag).toBe("NetworkError")
+      expect(existsSync(into)).toBe(false)
+      // No connection got past the firewall: a server event exists for every one that did.
+      expect([...events]).toEqual([])
+    },
+    30_000
+  )
+
+  it("a publisher that stopped serving: NetworkError, soon, and no file", async () => {
+    const content = randomBytes(1000)
+    const ticket = await run(Effect.scoped(Effect.gen(function*() {
+      const serving = yield* (yield* Carry).serve(offerOf(content))
+      return ticketFor(content, serving.serverKey, serving.clientSecret)
+    })))
+    const into = destination()
+    const started = Date.now()
+    const result = await run(
+      Effect.flatMap(Carry, (carry) => Effect.either(carry.fetch(ticket, into, { patience: Duration.seconds(20) })))
+    )
+    expect(Either.isLeft(result) && result.left.message).toContain("could not reach the publisher")
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(existsSync(into)).toBe(false)
+  }, 30_000)
+})
+
+describe("bytes that are not the ticket's", () => {
+  const content = randomBytes(400_000)
+  const fetchFrom = (serverKey: Uint8Array, clientSecret: Uint8Array, into: string) =>
+    Effect.flatMap(
+      Carry,
+      (carry) =>
+        Effect.either(carry.fetch(ticketFor(content, serverKey, clientSecret), into, { patience: Duration.seconds(3) }))
+    )
+
+  it("altered bytes of the right size: refused by the digest (SignatureInvalid), answered NAK, no file", async () => {
+    const altered = Uint8Array.from(content)
+    altered[200_000]! ^= 1
+    let reply: number | undefined
+    const into = destination()
+    const result = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket) => {
+        socket.on("data", (data: Buffer) => (reply = data[0]))
+        socket.write(Uint8Array.of(0))
+        socket.write(altered)
+      })
+      return yield* fetchFrom(rogue.serverKey, rogue.clientSecret, into)
+    })))
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "SignatureInvalid", layer: "transcript" })
+    expect(reply).not.toBe(ACK)
+    expect(existsSync(into)).toBe(false)
+  }, 30_000)
+
+  it("more bytes than the ticket's size: refused as soon as they arrive", async () => {
+    const into = destination()
+    const result = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket) => {
+        socket.write(Uint8Array.of(0))
+        socket.write(Buffer.concat([content, randomBytes(1000)]))
+      })
+      return yield* fetchFrom(rogue.serverKey, rogue.clientSecret, into)
+    })))
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "SignatureInvalid", layer: "transcript" })
+    expect(existsSync(into)).toBe(false)
+  }, 30_000)
+
+  it(
+    "a stream that always breaks at the same byte: resumed while it makes progress, then NetworkError, no file",
+    async () => {
+      const into = destination()
+      const offsets: Array<number> = []
+      const result = await run(Effect.scoped(Effect.gen(function*() {
+        const rogue = yield* rogueServer(net.bootstrap, (socket, offset) => {
+          offsets.push(offset)
+          socket.write(Uint8Array.of(0))
+          socket.write(content.subarray(offset, 150_000))
+          socket.end()
+        })
+        return yield* fetchFrom(rogue.serverKey, rogue.clientSecret, into)
+      })))
+      expect(Either.isLeft(result) && result.left.message).toContain("the transfer broke after 150000 of 400000 bytes")
+      // The first connection from the start, every later one from where it broke.
+      expect(offsets[0]).toBe(0)
+      expect(offsets.length).toBeGreaterThan(1)
+      for (const offset of offsets.slice(1)) expect(offset).toBe(150_000)
+      expect(existsSync(into)).toBe(false)
+    },
+    30_000
+  )
+
+  it("a break, then a server that serves: the fetch resumes at the offset and the file is whole", async () => {
+    const into = destination()
+    const offsets: Array<number> = []
+    const fetched = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket, offset, connection) => {
+        offsets.push(offset)
+        socket.write(Uint8Array.of(0))
+        socket.write(content.subarray(offset, connection === 1 ? 150_000 : content.length))
+        if (connection === 1) socket.end()
+      })
+      return yield* Effect.flatMap(
+        Carry,
+        (carry) => carry.fetch(ticketFor(content, rogue.serverKey, rogue.clientSecret), into, { patience })
+      )
+    })))
+    expect(fetched.attempts).toBe(2)
+    expect(offsets[0]).toBe(0)
+    expect(offsets[1]).toBeGreaterThan(0)
+    expect(offsets[1]).toBeLessThanOrEqual(150_000)
+    expect(readFileSync(into).equals(content)).toBe(true)
+  }, 30_000)
+})
+
+describe("flow control", () => {
+  it("the server sends no more than the picker granted, so a slow disk never fills the picker's memory", async () => {
+    const content = randomBytes(3_000_000)
+    const received = await run(Effect.scoped(Effect.gen(function*() {
+      const serving = yield* (yield* Carry).serve(offerOf(content))
+      return yield* Effect.acquireUseRelease(
+        Effect.promise(async () => {
+          const node = new HyperDHT({ bootstrap: [...net.bootstrap], ephemeral: true, port: [0, 0] })
+          await node.ready()
+          return node
+        }),
+        (node) =>
+          Effect.promise(async () => {
+            const seed = clientSeed(serving.clientSecret)
+            const socket = node.connect(serving.serverKey, { keyPair: HyperDHT.keyPair(seed) })
+            let bytes = 0
+            socket.on("data", (data: Buffer) => (bytes += data.length))
+            socket.on("error", () => {})
+            await new Promise((resolve) => socket.once("open", resolve))
+            socket.write(encodeRequest(0))
+            socket.write(encodeGrant(100_000))
+            await sleep(1500)
+            const first = bytes
+            socket.write(encodeGrant(50_000))
+            await sleep(1500)
+            socket.destroy()
+            // The status byte, then exactly what was granted.
+            return [first, bytes]
+          }),
+        (node) => Effect.promise(() => node.destroy({ force: true }))
+      )
+    })))
+    expect(received).toEqual([1 + 100_000, 1 + 150_000])
+  }, 30_000)
+})
+
+describe("serving ends", () => {
+  it(
+    "while a picker is still connected: its connection is cut, and the late event is dropped, not thrown",
+    async () => {
+      const content = randomBytes(1_000_000)
+      let closed = false
+      await run(Effect.scoped(Effect.gen(function*() {
+        const node = yield* Effect.acquireRelease(
+          Effect.promise(async () => {
+            const node = new HyperDHT({ bootstrap: [...net.bootstrap], ephemeral: true, port: [0, 0] })
+            await node.ready()
+            return node
+          }),
+          (node) => Effect.promise(() => node.destroy({ force: true }))
+        )
+        const socket = yield* Effect.scoped(Effect.gen(function*() {
+          const serving = yield* (yield* Carry).serve(offerOf(content))
+          return yield* Effect.promise(async () => {
+            const socket = node.connect(serving.serverKey, {
+              keyPair: HyperDHT.keyPair(clientSeed(serving.clientSecret))
+            })
+            socket.on("error", () => {})
+            socket.on("close", () => (closed = true))
+            await new Promise((resolve) => socket.once("open", resolve))
+            socket.write(encodeRequest(0))
+            socket.write(encodeGrant(1000))
+            await new Promise((resolve) => socket.once("data", resolve))
+            return socket
+          })
+        }))
+        // Serving has ended (its scope closed) with the picker waiting for more: the server's side is gone.
+        yield* Effect.promise(() => sleep(1500))
+        socket.destroy()
+      })))
+      expect(closed).toBe(true)
+    },
+    30_000
+  )
+})
+
+describe("an unreachable carry network", () => {
+  it("a fetch gives up within its patience, bootstrap included, and leaves no file", async () => {
+    const sink = await udpSink()
+    try {
+      const content = randomBytes(1000)
+      const layer = CarryLive.layer.pipe(Layer.provide(Layer.succeed(CarryConfig, { bootstrap: [sink.address] })))
+      const into = destination()
+      const started = Date.now()
+      const result = await Effect.runPromise(
+        Effect.flatMap(Carry, (carry) =>
+          Effect.either(
+            carry.fetch(ticketFor(content, randomBytes(32), randomBytes(16)), into, {
+              patience: Duration.seconds(2)
+            })
+          )).pipe(Effect.provide(layer))
+      )
+      expect(Either.isLeft(result) && result.left._tag).toBe("NetworkError")
+      expect(sink.received()).toBeGreaterThan(0)
+      // Generous for a busy machine: hyperdht alone would take 6 s to give up on its bootstrap.
+      expect(Date.now() - started).toBeLessThan(5000)
+      expect(existsSync(into)).toBe(false)
+    } finally {
+      sink.close()
+    }
+  }, 30_000)
+})
