@@ -82,14 +82,15 @@ export interface Machine {
   ) => Promise<RunResult>
 }
 
-export interface NetworkSettings {
-  /** Mainline bootstrap nodes: `CCLINK_BOOTSTRAP`. */
+export interface MachineSettings {
   readonly bootstrap?: ReadonlyArray<string>
-  /** Carry network bootstrap nodes: `CCLINK_CARRY_BOOTSTRAP`. */
+  /** `CCLINK_CARRY_BOOTSTRAP`: the carry network's bootstrap nodes. */
   readonly carryBootstrap?: ReadonlyArray<string>
+  /** What every command on this machine runs under (the NAT tests' `ip netns exec <ns>`). */
+  readonly launcher?: ReadonlyArray<string>
 }
 
-export const makeMachine = (root: Root, name: string, settings: NetworkSettings = {}): Machine => {
+export const makeMachine = (root: Root, name: string, settings: MachineSettings = {}): Machine => {
   const home = join(root.dir, name)
   const keyFile = join(home, ".pubky", "secret_key")
   const projectsDir = join(home, ".claude", "projects")
@@ -137,7 +138,7 @@ export const makeMachine = (root: Root, name: string, settings: NetworkSettings 
         if (value === undefined) delete merged[name]
         else merged[name] = value
       }
-      return run(args, { ...options, env: merged })
+      return run(args, { ...options, env: merged, launcher: settings.launcher })
     }
   }
 }
