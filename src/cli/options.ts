@@ -31,8 +31,8 @@ export const network = {
 /** How publish and pickup reach the carry network (HyperDHT), for `--carry`. */
 export const carryNetwork = {
   carryBootstrap: networkOption(
-    Options.text("carry-bootstrap").pipe(Options.withPseudoName("HOST:PORT[,...]"), Options.optional),
-    "carry network nodes (default: CCLINK_CARRY_BOOTSTRAP or HyperDHT's)"
+    Options.text("carry-bootstrap").pipe(Options.withPseudoName("NODES"), Options.optional),
+    "carry network nodes (default: CCLINK_CARRY_BOOTSTRAP)"
   )
 }
 

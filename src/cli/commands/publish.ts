@@ -19,11 +19,11 @@ export const spec = {
     "encrypt to this key (pk:... or z32) instead of yours"
   ),
   pin: handoff(Options.boolean("pin"), "protect with a PIN (prompted twice, or see Secrets)"),
-  carry: handoff(Options.boolean("carry"), "also carry the conversation: serve it, peer to peer, until picked up"),
+  carry: handoff(Options.boolean("carry"), "also hand over the conversation itself, served peer to peer"),
   keepalive: handoff(Options.boolean("keepalive"), "republish until it expires, is replaced or is revoked"),
   every: handoff(
     Options.text("every").pipe(Options.withPseudoName("DURATION"), Options.withDefault("30m")),
-    "with --keepalive or --carry: how often to republish (default 30m)"
+    "with --keepalive or --carry: how often (default 30m)"
   ),
   ...shared.pinSources,
   ...shared.passphraseSources,

@@ -25,7 +25,7 @@ export const options = parserOptions(spec)
 export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 
 export const about: About = {
-  summary: "run a local Mainline DHT and carry network for demos, tests and private networks",
+  summary: "run a local Mainline DHT and carry network, for demos and tests",
   examples: [
     ["cclink testnet --nodes 200 &", "start one; it prints its bootstrap address"],
     ["CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink", "publish to it (it prints both exports)"]
