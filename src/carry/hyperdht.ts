@@ -32,7 +32,15 @@ import {
 import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
 import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
 import { equals } from "../domain/keys.js"
-import { Carry, CarryConfig, type CarryVia, type FetchOptions, type Offer, type ServeEvent } from "../services/Carry.js"
+import {
+  Carry,
+  CarryConfig,
+  type CarryVia,
+  type FetchOptions,
+  NoDirectPath,
+  type Offer,
+  type ServeEvent
+} from "../services/Carry.js"
 import { fileError } from "../services/secretFile.js"
 import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
 import { drained } from "./drained.js"
@@ -44,6 +52,14 @@ const SERVER_PATIENCE_MS = 60_000
 /** Connect failures saying nobody listens on the key; after this many in a row the publisher is gone. */
 const NOT_LISTENING = new Set(["PEER_NOT_FOUND"])
 const NOT_LISTENING_ATTEMPTS = 3
+/**
+ * Connect failures saying no hole can be punched: hyperdht found both NATs
+ * randomizing, or gave the punch up (what it does then, within a second,
+ * measured in test/nat). After this many in a row, before any byte, there is
+ * no path (`NoDirectPath`).
+ */
+const UNPUNCHABLE = new Set(["HOLEPUNCH_DOUBLE_RANDOMIZED_NATS", "HOLEPUNCH_ABORTED"])
+const UNPUNCHABLE_ATTEMPTS = 3
 
 /** `[0, 0]`: an empty range of preferred ports, so dht-rpc binds any free one. */
 const ANY_PORT = [0, 0] as const
@@ -365,6 +381,7 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
     const onProgress = options.onProgress ?? (() => {})
     let lastReceived = 0
     let notListening = 0
+    let unpunchable = 0
     for (let attempts = 1;; attempts++) {
       // Each attempt is cut off where the patience left would end.
       const waitMs = Math.max(1, lastProgress + patienceMs - (yield* Clock.currentTimeMillis))
@@ -390,11 +407,15 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
         lastProgress = now
       }
       notListening = failure.code !== undefined && NOT_LISTENING.has(failure.code) ? notListening + 1 : 0
+      unpunchable = failure.code !== undefined && UNPUNCHABLE.has(failure.code) ? unpunchable + 1 : 0
+      if (unpunchable >= UNPUNCHABLE_ATTEMPTS && download.received === 0) return yield* new NoDirectPath()
       const left = lastProgress + patienceMs - now
       if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
         return yield* new NetworkError({
           reason: download.received === 0
-            ? `could not reach the publisher: ${failure.reason}`
+            ? notListening > 0
+              ? "nobody serves it on the carry network"
+              : `could not reach the publisher: ${failure.reason}`
             : `the transfer broke after ${download.received} of ${ticket.size} bytes: ${failure.reason}`
         })
       }

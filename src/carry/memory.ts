@@ -55,7 +55,7 @@ export const layer: Layer.Layer<Carry> = Layer.effect(
       Effect.scoped(Effect.gen(function*() {
         const server = (yield* Ref.get(servers)).get(hex(ticket.serverKey))
         if (server === undefined || !equals(server.admitted, clientPublicKey(ticket.clientSecret))) {
-          return yield* new NetworkError({ reason: "could not reach the publisher: PEER_NOT_FOUND" })
+          return yield* new NetworkError({ reason: "nobody serves it on the carry network" })
         }
         const download = yield* scopedDownload(destination, ticket)
         const started = Date.now()

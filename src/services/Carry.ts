@@ -8,7 +8,7 @@
  */
 import { Context, type Duration, type Effect, type Queue, type Scope } from "effect"
 import type { CarryTicket } from "../domain/carryTicket.js"
-import type { FileError, NetworkError, SignatureInvalid } from "../domain/errors.js"
+import { type FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
 
 /**
  * How the two machines reached each other. `direct`: one side is reachable
@@ -72,6 +72,23 @@ export interface Fetched {
   readonly via: CarryVia
   /** Connections it took (more than one when a transfer broke and resumed). */
   readonly attempts: number
+}
+
+/**
+ * The two machines cannot reach each other at all: both sit behind NATs that
+ * give every destination a new public port (randomizing NATs), which hole
+ * punching cannot cross, and cclink uses no relay. Waiting longer does not
+ * help, so a fetch ends with this at once instead of at its deadline. A
+ * `NetworkError` (exit 6) like any other unreachable publisher.
+ */
+export class NoDirectPath extends NetworkError {
+  constructor() {
+    super({
+      reason: "there is no direct path between the two networks: both NATs give every destination a new port " +
+        "(randomizing NATs), which hole punching cannot cross. Pick up on another network (a phone hotspot, " +
+        "a VPN) or publish from a machine with a public address."
+    })
+  }
 }
 
 export class Carry extends Context.Tag("cclink/Carry")<Carry, {

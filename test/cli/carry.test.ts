@@ -235,7 +235,7 @@ describe("when the publisher is not serving", () => {
     expect(picked.code).toBe(6)
     expect(picked.stdout).toBe("")
     expect(failureOf(picked)).toBe(
-      "Network error: The publisher is not serving the conversation (could not reach the publisher: PEER_NOT_FOUND): " +
+      "Network error: The publisher is not serving the conversation (nobody serves it on the carry network): " +
         `run \`cclink publish --carry\` on ${hostname()}, then pick up again.`
     )
     expect(picked.ms).toBeLessThan(30_000)

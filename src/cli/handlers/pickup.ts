@@ -25,7 +25,7 @@ import { equals, type Keypair } from "../../domain/keys.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
 import { shellQuote } from "../../domain/shellQuote.js"
-import type { CarryVia } from "../../services/Carry.js"
+import { type CarryVia, NoDirectPath } from "../../services/Carry.js"
 import { ClaudeLauncher, resumeCommand } from "../../services/ClaudeLauncher.js"
 import type { Handoffs, Opener, Verified } from "../../services/Handoffs.js"
 import { KeyStore } from "../../services/KeyStore.js"
@@ -202,8 +202,10 @@ export const run = (o: PickupOptions) =>
           )
           if (Either.isLeft(received)) {
             if (received.left._tag !== "NetworkError") return yield* new TransferRefused({ error: received.left })
-            const gone = `The publisher is not serving the conversation (${received.left.reason}): ` +
-              `run \`cclink publish --carry\` on ${host}, then pick up again.`
+            const gone = received.left instanceof NoDirectPath
+              ? `Cannot fetch the conversation from ${host}: ${received.left.reason}`
+              : `The publisher is not serving the conversation (${received.left.reason}): ` +
+                `run \`cclink publish --carry\` on ${host}, then pick up again.`
             if (Either.isLeft(located)) return yield* new NetworkError({ reason: gone })
             notCarried = gone
             if (!o.json) {
