@@ -2,14 +2,15 @@
  * The package as a new user gets it. The tarball `npm pack` builds (through
  * `prepare`) from the working tree holds the bundles, the library and its
  * types and nothing else; `npm install -g` of it, by a new user (empty home
- * and npm configuration), offline from the machine's npm cache and with
- * install scripts off, takes at most 40 MB, fetches only the native addons
+ * and npm configuration), offline from the machine's npm cache (once a
+ * rehearsal fetched the registry metadata `npm ci` leaves out of it:
+ * ./support/npm.ts) and with install scripts off, takes at most 40 MB, fetches only the native addons
  * the CLI loads, and the installed `cclink` answers --version and --help and
  * runs a handoff on a local DHT, falling back to hash-wasm where the native
  * Argon2 cannot load. A git URL of the repository builds into the same
  * package.
  */
-import { execFile, execFileSync } from "node:child_process"
+import { execFileSync } from "node:child_process"
 import {
   copyFileSync,
   existsSync,
@@ -20,20 +21,19 @@ import {
   realpathSync,
   rmSync,
   statSync,
-  symlinkSync,
-  writeFileSync
+  symlinkSync
 } from "node:fs"
 import { isBuiltin } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { renderHelp } from "../../src/cli/main.js"
 import { stripAnsi } from "../../src/cli/style.js"
 import { NATIVE_ADDONS } from "../../tsup.config.js"
 import { jsonOf, start } from "../cli/support/cli.js"
 import { makePair, useRoot } from "../cli/support/machines.js"
+import { installOffline, newUser, npm } from "./support/npm.js"
 
 const repo = fileURLToPath(new URL("../..", import.meta.url))
 const manifest = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
@@ -57,35 +57,6 @@ const SHIPPED = [
 ]
 const MAX_INSTALL_BYTES = 40_000_000
 
-const run = promisify(execFile)
-const npm = async (args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) =>
-  (await run("npm", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout
-
-/** The machine's npm cache (nothing is downloaded) and certificate authorities: not the user's settings. */
-const machine = {
-  cache: execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim(),
-  cafile: execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim()
-}
-
-/** A new user's npm: an empty home and configuration, the machine's cache and certificates. */
-const newUser = (name: string): NodeJS.ProcessEnv => {
-  const home = join(work, name, "home")
-  mkdirSync(home, { recursive: true })
-  writeFileSync(join(home, ".npmrc"), "")
-  const global = join(work, name, "npmrc")
-  writeFileSync(global, machine.cafile === "null" || machine.cafile === "" ? "" : `cafile=${machine.cafile}\n`)
-  return {
-    HOME: home,
-    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
-    npm_config_userconfig: join(home, ".npmrc"),
-    npm_config_globalconfig: global,
-    npm_config_cache: machine.cache,
-    npm_config_update_notifier: "false",
-    npm_config_fund: "false",
-    npm_config_audit: "false"
-  }
-}
-
 /** The working tree as a clone has it: every file git tracks or would track, none it ignores. */
 const copyWorkingTree = (into: string) => {
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
@@ -101,7 +72,12 @@ const copyWorkingTree = (into: string) => {
 /** `npm install -g <tarball>` into a new prefix, as a new user, offline, no install scripts. */
 const installGlobally = async (tarball: string, name: string) => {
   const prefix = join(work, name, "prefix")
-  await npm(["install", "-g", tarball, "--prefix", prefix, "--offline", "--ignore-scripts"], work, newUser(name))
+  const user = newUser(join(work, name))
+  await installOffline(
+    (into, mode) => npm(["install", "-g", tarball, "--prefix", into, mode, "--ignore-scripts"], work, user),
+    prefix,
+    join(work, name, "rehearsal")
+  )
   return { prefix, cli: join(prefix, "bin", "cclink"), installed: join(prefix, "lib", "node_modules", "cclink") }
 }
 
@@ -172,7 +148,7 @@ describe("the packed tarball", () => {
     copyWorkingTree(sources)
     symlinkSync(join(repo, "node_modules"), join(sources, "node_modules"))
     // `prepare` builds dist/ and prints on stdout before npm's JSON.
-    const out = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
+    const { stdout: out } = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
     const [packed] = JSON.parse(out.slice(out.search(/^\[/m))) as [
       { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
     ]
@@ -255,8 +231,8 @@ describe("a git URL of the repository", () => {
     // `npm pack <git URL>` clones, installs, runs prepare and packs, as that install should.
     const out = join(work, "from-git")
     mkdirSync(out)
-    const user = newUser("git")
-    const packed = await npm(["pack", `git+file://${clone}`, "--prefer-offline"], out, user)
+    const user = newUser(join(work, "git"))
+    const { stdout: packed } = await npm(["pack", `git+file://${clone}`, "--prefer-offline"], out, user)
     const global = await installGlobally(join(out, packed.trim().split("\n").at(-1)!), "git")
     const cclink = (...args: Array<string>) =>
       execFileSync(global.cli, args, { encoding: "utf8", env: { PATH: user.PATH } })
