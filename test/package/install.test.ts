@@ -1,16 +1,18 @@
 /**
  * The package as a new user gets it. The tarball `npm pack` builds (through
  * `prepare`) from the working tree holds the bundles, the library and its
- * types and nothing else; `npm install -g` of it, by a new user (empty home
+ * types and nothing else. `npm install -g` of it, by a new user (empty home
  * and npm configuration), offline from the machine's npm cache (once a
  * rehearsal fetched the registry metadata `npm ci` leaves out of it:
- * ./support/npm.ts) and with install scripts off, takes at most 40 MB, fetches only the native addons
- * the CLI loads, and the installed `cclink` answers --version and --help and
- * runs a handoff on a local DHT, falling back to hash-wasm where the native
- * Argon2 cannot load. A git URL of the repository builds into the same
- * package.
+ * ./support/npm.ts) and with install scripts off, takes at most 40 MB,
+ * fetches only the native addons the CLI loads, and the installed `cclink`
+ * answers --version and --help and runs a handoff on a local DHT, falling
+ * back to hash-wasm where the native Argon2 cannot load. The library's types
+ * compile in a project with its peers, its own declarations checked too
+ * (the README's example, which then runs). A git URL of the repository
+ * builds into the same package.
  */
-import { execFileSync } from "node:child_process"
+import { execFile, execFileSync } from "node:child_process"
 import {
   copyFileSync,
   existsSync,
@@ -21,12 +23,14 @@ import {
   realpathSync,
   rmSync,
   statSync,
-  symlinkSync
+  symlinkSync,
+  writeFileSync
 } from "node:fs"
 import { isBuiltin } from "node:module"
 import { tmpdir } from "node:os"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { promisify } from "node:util"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { renderHelp } from "../../src/cli/main.js"
 import { stripAnsi } from "../../src/cli/style.js"
@@ -56,6 +60,8 @@ const SHIPPED = [
   /^dist\/lib\/[\w/]+\.d\.ts$/
 ]
 const MAX_INSTALL_BYTES = 40_000_000
+
+const run = promisify(execFile)
 
 /** The working tree as a clone has it: every file git tracks or would track, none it ignores. */
 const copyWorkingTree = (into: string) => {
@@ -138,22 +144,28 @@ describe("package.json", () => {
   })
 })
 
-describe("the packed tarball", () => {
-  let tarball = ""
-  let files: Array<string> = []
-  let global: Awaited<ReturnType<typeof installGlobally>>
-
-  beforeAll(async () => {
+/** `npm pack` of the working tree, once for the file: the tarball and the files it holds. */
+let packing: Promise<{ readonly tarball: string; readonly files: ReadonlyArray<string> }> | undefined
+const packed = () =>
+  packing ??= (async () => {
     const sources = join(work, "sources")
     copyWorkingTree(sources)
     symlinkSync(join(repo, "node_modules"), join(sources, "node_modules"))
     // `prepare` builds dist/ and prints on stdout before npm's JSON.
-    const { stdout: out } = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
-    const [packed] = JSON.parse(out.slice(out.search(/^\[/m))) as [
+    const { stdout } = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
+    const [result] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as [
       { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
     ]
-    tarball = join(work, packed.filename)
-    files = packed.files.map((file) => file.path)
+    return { tarball: join(work, result.filename), files: result.files.map((file) => file.path) }
+  })()
+
+describe("the packed tarball", () => {
+  let files: ReadonlyArray<string> = []
+  let global: Awaited<ReturnType<typeof installGlobally>>
+
+  beforeAll(async () => {
+    const { files: packedFiles, tarball } = await packed()
+    files = packedFiles
     global = await installGlobally(tarball, "tarball")
   }, 10 * 60_000)
 
@@ -215,6 +227,64 @@ describe("the packed tarball", () => {
       await testnet.stop("SIGINT")
     }
   }, 120_000)
+})
+
+/** The version of `name` the repository locked, so the cache holds it. */
+const lockedVersion = (name: string) =>
+  (JSON.parse(readFileSync(join(repo, "node_modules", name, "package.json"), "utf8")) as { readonly version: string })
+    .version
+
+/** The README's library example: the first TypeScript block of its Library section. */
+const readmeExample = () => {
+  const readme = readFileSync(join(repo, "README.md"), "utf8")
+  const section = readme.slice(readme.indexOf("\n## Library\n"))
+  return /```ts\n([\s\S]*?)```/.exec(section)![1]!
+}
+
+describe("the library's types", () => {
+  it("compile the README's example with the peers, the package's declarations checked too", async () => {
+    const { tarball } = await packed()
+    const project = join(work, "library")
+    const user = newUser(join(work, "library-user"))
+    const peers = ["effect", "@effect/platform", "typescript", "@types/node"].map((name) =>
+      `${name}@${lockedVersion(name)}`
+    )
+    await installOffline(
+      (into, mode) => {
+        mkdirSync(into, { recursive: true })
+        writeFileSync(
+          join(into, "package.json"),
+          JSON.stringify({ name: "uses-cclink", private: true, type: "module" })
+        )
+        return npm(["install", tarball, ...peers, mode, "--ignore-scripts"], into, user)
+      },
+      project,
+      join(work, "library-rehearsal")
+    )
+    writeFileSync(join(project, "main.ts"), readmeExample())
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          // The package's own declarations are checked too: an import they cannot resolve is an error.
+          skipLibCheck: false,
+          types: ["node"],
+          outDir: "build"
+        },
+        files: ["main.ts"]
+      })
+    )
+    const tsc = await run(process.execPath, [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "."], {
+      cwd: project
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }))
+    expect(tsc.stdout).toBe("")
+    const { stdout } = await run(process.execPath, ["build/main.js"], { cwd: project, env: { PATH: user.PATH } })
+    expect(stdout).toContain("3f2a9c1e-1111-4222-8333-444455556666 from machine A")
+  }, 10 * 60_000)
 })
 
 describe("a git URL of the repository", () => {
