@@ -1,7 +1,9 @@
 /**
  * The package as a new user gets it. The tarball `npm pack` builds (through
- * `prepare`) from the working tree holds the bundles, the library and its
- * types and nothing else. `npm install -g` of it, by a new user (empty home
+ * `prepack`) from the working tree holds the bundles, the library and its
+ * types and nothing else, and a package.json without the repository's
+ * scripts (scripts/packed-manifest.mjs), so it installs with scripts on
+ * without a warning. `npm install -g` of it, by a new user (empty home
  * and npm configuration), offline from the machine's npm cache (once a
  * rehearsal fetched the registry metadata `npm ci` leaves out of it:
  * ./support/npm.ts) and with install scripts off, takes at most 40 MB,
@@ -75,16 +77,25 @@ const copyWorkingTree = (into: string) => {
   }
 }
 
-/** `npm install -g <tarball>` into a new prefix, as a new user, offline, no install scripts. */
-const installGlobally = async (tarball: string, name: string) => {
+/**
+ * `npm install -g <tarball>` into a new prefix, as a new user, offline; with
+ * install scripts off unless `scripts`. Its stderr: npm's warnings.
+ */
+const installGlobally = async (tarball: string, name: string, { scripts = false } = {}) => {
   const prefix = join(work, name, "prefix")
   const user = newUser(join(work, name))
-  await installOffline(
-    (into, mode) => npm(["install", "-g", tarball, "--prefix", into, mode, "--ignore-scripts"], work, user),
+  const { stderr } = await installOffline(
+    (into, mode) =>
+      npm(["install", "-g", tarball, "--prefix", into, mode, ...(scripts ? [] : ["--ignore-scripts"])], work, user),
     prefix,
     join(work, name, "rehearsal")
   )
-  return { prefix, cli: join(prefix, "bin", "cclink"), installed: join(prefix, "lib", "node_modules", "cclink") }
+  return {
+    prefix,
+    cli: join(prefix, "bin", "cclink"),
+    installed: join(prefix, "lib", "node_modules", "cclink"),
+    stderr
+  }
 }
 
 const sizeOf = (path: string): number =>
@@ -151,7 +162,7 @@ const packed = () =>
     const sources = join(work, "sources")
     copyWorkingTree(sources)
     symlinkSync(join(repo, "node_modules"), join(sources, "node_modules"))
-    // `prepare` builds dist/ and prints on stdout before npm's JSON.
+    // `prepack` builds dist/ and prints on stdout before npm's JSON.
     const { stdout } = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
     const [result] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as [
       { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
@@ -168,6 +179,28 @@ describe("the packed tarball", () => {
     ;({ files, tarball } = await packed())
     global = await installGlobally(tarball, "tarball")
   }, 10 * 60_000)
+
+  it("ships package.json without the repository's scripts, and packing leaves the repository's as it was", () => {
+    const shipped = JSON.parse(
+      execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" })
+    ) as Record<string, unknown>
+    expect(shipped).not.toHaveProperty("scripts")
+    expect(shipped).not.toHaveProperty("allowScripts")
+    expect(shipped).toMatchObject({
+      name: "cclink",
+      bin: { cclink: "dist/cli.cjs" },
+      dependencies: manifest.dependencies
+    })
+    const sources = join(work, "sources")
+    expect(readFileSync(join(sources, "package.json"), "utf8")).toBe(readFileSync(join(repo, "package.json"), "utf8"))
+    expect(existsSync(join(sources, "package.json.packing"))).toBe(false)
+  })
+
+  it("installs with install scripts on and no warning about them: it has none", async () => {
+    const { cli, stderr } = await installGlobally(tarball, "with-scripts", { scripts: true })
+    expect(existsSync(cli)).toBe(true)
+    expect(stderr).not.toMatch(/install-scripts|install script/i)
+  }, 5 * 60_000)
 
   it("holds the bundles, the stored help, the library and its types: no tests, sources or maps", () => {
     for (const file of files) expect(SHIPPED.some((pattern) => pattern.test(file)), file).toBe(true)
