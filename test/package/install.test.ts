@@ -284,26 +284,33 @@ const readmeExample = () => {
   return /```ts\n([\s\S]*?)```/.exec(section)![1]!
 }
 
+/**
+ * A new project of a new user, `specs` installed into it offline, with
+ * install scripts off unless `scripts` (a git URL builds in its `prepare`);
+ * its folder and the user.
+ */
+const installInProject = async (name: string, specs: ReadonlyArray<string>, { scripts = false } = {}) => {
+  const project = join(work, name, "project")
+  const user = newUser(join(work, name))
+  await installOffline(
+    (into, mode) => {
+      mkdirSync(into, { recursive: true })
+      writeFileSync(join(into, "package.json"), JSON.stringify({ name: "uses-cclink", private: true, type: "module" }))
+      return npm(["install", ...specs, mode, ...(scripts ? [] : ["--ignore-scripts"])], into, user)
+    },
+    project,
+    join(work, name, "rehearsal")
+  )
+  return { project, user }
+}
+
 describe("the library's types", () => {
   it("compile the README's example with the peers, the package's declarations checked too", async () => {
     const { tarball } = await packed()
-    const project = join(work, "library")
-    const user = newUser(join(work, "library-user"))
     const peers = ["effect", "@effect/platform", "typescript", "@types/node"].map((name) =>
       `${name}@${lockedVersion(name)}`
     )
-    await installOffline(
-      (into, mode) => {
-        mkdirSync(into, { recursive: true })
-        writeFileSync(
-          join(into, "package.json"),
-          JSON.stringify({ name: "uses-cclink", private: true, type: "module" })
-        )
-        return npm(["install", tarball, ...peers, mode, "--ignore-scripts"], into, user)
-      },
-      project,
-      join(work, "library-rehearsal")
-    )
+    const { project, user } = await installInProject("library", [tarball, ...peers])
     writeFileSync(join(project, "main.ts"), readmeExample())
     writeFileSync(
       join(project, "tsconfig.json"),
@@ -330,26 +337,46 @@ describe("the library's types", () => {
   }, 10 * 60_000)
 })
 
-describe("a git URL of the repository", () => {
-  it("builds into the package (prepare), which installs and runs", async () => {
-    const clone = join(work, "repository")
-    copyWorkingTree(clone)
-    const git = (...args: Array<string>) => execFileSync("git", args, { cwd: clone, stdio: "ignore" })
-    git("init", "-q")
-    git("add", "-A")
-    git("-c", "user.name=cclink", "-c", "user.email=cclink@example.invalid", "commit", "-q", "-m", "working tree")
+/** The working tree committed into a new repository, once for the file: its git URL. */
+let committing: string | undefined
+const gitUrl = () => {
+  if (committing !== undefined) return committing
+  const clone = join(work, "repository")
+  copyWorkingTree(clone)
+  const git = (...args: Array<string>) => execFileSync("git", args, { cwd: clone, stdio: "ignore" })
+  git("init", "-q")
+  git("add", "-A")
+  git("-c", "user.name=cclink", "-c", "user.email=cclink@example.invalid", "commit", "-q", "-m", "working tree")
+  return (committing = `git+file://${clone}`)
+}
 
-    // `npm install -g <git URL>` itself is broken in npm for any package that builds
-    // (npm/cli#8440): the global flag reaches the install that should fetch the build tools.
-    // `npm pack <git URL>` clones, installs, runs prepare and packs, as that install should.
+describe("a git URL of the repository", () => {
+  it("builds into the package (prepare), which installs globally and runs", async () => {
+    // npm 11 and older cannot `npm install -g <git URL>` of a package that builds (npm/cli#8440):
+    // the global flag reaches the install that should fetch the build tools. `npm pack <git URL>`
+    // clones, installs, runs prepare and packs, as that install should; the README says so.
     const out = join(work, "from-git")
     mkdirSync(out)
     const user = newUser(join(work, "git"))
-    const { stdout: packed } = await npm(["pack", `git+file://${clone}`, "--prefer-offline"], out, user)
-    const global = await installGlobally(join(out, packed.trim().split("\n").at(-1)!), "git")
+    const { stdout } = await npm(["pack", gitUrl(), "--pack-destination", out, "--prefer-offline"], work, user)
+    const global = await installGlobally(join(out, stdout.trim().split("\n").at(-1)!), "git")
     const cclink = (...args: Array<string>) =>
       execFileSync(global.cli, args, { encoding: "utf8", env: { PATH: user.PATH } })
     expect(cclink("--version")).toBe(`${manifest.version}\n`)
     expect(cclink("pickup", "--help")).toBe(`${stripAnsi(renderHelp("pickup"))}\n`)
+  }, 10 * 60_000)
+
+  it("installs into a project (npm install <git URL>, no -g), whose program imports the library", async () => {
+    const peers = ["effect", "@effect/platform"].map((name) => `${name}@${lockedVersion(name)}`)
+    const { project, user } = await installInProject("git-library", [gitUrl(), ...peers], { scripts: true })
+    const program = `import { Effect } from "effect"
+import { Keypair, toZ32, Testnet } from "cclink"
+const network = await Effect.runPromise(Effect.scoped(Effect.map(Testnet.make(3), (net) => net.nodes.length)))
+console.log(network, toZ32(Keypair.generate().publicKey).length)`
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", program], {
+      cwd: project,
+      env: { PATH: user.PATH }
+    })
+    expect(stdout).toBe("3 52\n")
   }, 10 * 60_000)
 })
