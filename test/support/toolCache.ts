@@ -65,7 +65,9 @@ export const cached = (
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock} to fill ${dir}.`)
     try {
       mkdirSync(lock)
-    } catch {
+    } catch (error) {
+      // Only a lock that exists is worth waiting for: EACCES, ENOSPC and the like will not pass.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error
       if (isStale(lock)) rmSync(lock, { recursive: true, force: true })
       else sleep(POLL_MS)
       continue
