@@ -34,10 +34,12 @@ const positionalsOf = (usage: Usage): number => {
   }
 }
 
+/** @effect/cli's own options that cclink refuses as unknown: neither does anything useful here. */
+export const REFUSED_BUILT_IN: ReadonlyArray<string> = ["--wizard", "--log-level"]
+
 /**
  * @effect/cli's own options that cclink keeps, which every command accepts
- * (the root help lists them). Its `--wizard` and `--log-level` are refused
- * as unknown: neither does anything useful here.
+ * (the root help lists them); all but `REFUSED_BUILT_IN`.
  */
 export const BUILT_IN: Known = new Map([
   ["--help", false],
