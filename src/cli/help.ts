@@ -69,7 +69,8 @@ const entryOf = (described: Described<unknown>): Entry => {
   const shown = [...names].sort((a, b) => a.length - b.length).map((name) => name.replace(/^<(.*)>$/, "$1"))
   const left = `${shown.join(", ")}${value === "" ? "" : ` ${value}`}`
   const bare = `${shown.at(-1)}${value === "" ? "" : ` ${value}`}`
-  return { left, synopsis: `[${bare}]${repeated ? "..." : ""}`, group: described.group, help: described.help }
+  const help = described.default === undefined ? described.help : `${described.help} (default ${described.default})`
+  return { left, synopsis: `[${bare}]${repeated ? "..." : ""}`, group: described.group, help }
 }
 
 /**

@@ -30,8 +30,8 @@ import { colours, stripAnsi } from "./style.js"
 import { checkUsage } from "./usageErrors.js"
 import { VERSION } from "./version.js"
 
-/** Every subcommand by name, in the order `cclink --help` lists them. */
-const commands = { publish, pickup, init, whoami, list, revoke, testnet, doctor }
+/** Every subcommand by name, in the order `cclink --help` lists them: its spec, help and command. */
+export const commands = { publish, pickup, init, whoami, list, revoke, testnet, doctor }
 
 const about: About = {
   summary: "hand a Claude Code session to another machine",

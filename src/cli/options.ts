@@ -11,6 +11,9 @@ export const yes = general(Options.boolean("yes").pipe(Options.withAlias("y")), 
 
 export const qr = (what: string) => general(Options.boolean("qr"), `also show ${what} as a QR code`)
 
+/** The network deadline when `--timeout` is not given. */
+export const DEFAULT_TIMEOUT = "30s"
+
 /** How the commands that touch the network reach it. */
 export const network = {
   bootstrap: networkOption(
@@ -23,8 +26,9 @@ export const network = {
   ),
   noDht: networkOption(Options.boolean("no-dht"), "use only the relays (where UDP is blocked)"),
   timeout: networkOption(
-    Options.text("timeout").pipe(Options.withPseudoName("DURATION"), Options.optional),
-    "network deadline, retries included (default 30s)"
+    Options.text("timeout").pipe(Options.withPseudoName("DURATION")),
+    "network deadline, retries included",
+    DEFAULT_TIMEOUT
   )
 }
 

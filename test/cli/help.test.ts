@@ -6,11 +6,14 @@
  * lines, a command's at most 70, no line past 90 columns). The built
  * binary's texts are compared with these in basics.test.ts.
  */
-import { CommandDescriptor } from "@effect/cli"
-import { HashMap, Option } from "effect"
+import { CliConfig, CommandDescriptor, Options } from "@effect/cli"
+import { NodeContext } from "@effect/platform-node"
+import { Effect, HashMap, Option } from "effect"
 import { describe, expect, it } from "vitest"
+import { withOptionalValues } from "../../src/cli/argv.js"
 import { BUILT_IN, knownOptions } from "../../src/cli/checkOptions.js"
-import { HELP_PATHS, renderHelp, subcommands } from "../../src/cli/main.js"
+import { BARE_WAIT } from "../../src/cli/commands/pickup.js"
+import { commands as commandModules, HELP_PATHS, renderHelp, subcommands } from "../../src/cli/main.js"
 import { stripAnsi } from "../../src/cli/style.js"
 
 const help = (path: string) => stripAnsi(renderHelp(path))
@@ -98,6 +101,49 @@ describe("each command's help", () => {
       expect(row, row).toMatch(/^ {2}(-\w, )?--[a-z-]+( \[?[A-Z][A-Z:[\],.]*\]?)? {2,}\S/)
     }
     expect(text).toContain("Examples:\n  cclink")
+  })
+})
+
+/** What each option's parser takes from an empty command line, by spec key (`noDht`). */
+const parsedFromNothing = (path: string) => {
+  const { spec } = commandModules[path as keyof typeof commandModules]
+  const options = Object.fromEntries(
+    Object.entries(spec).flatMap(([key, described]) =>
+      described.group === undefined ? [] : [[key, described.parser as Options.Options<unknown>]]
+    )
+  )
+  return Effect.runPromise(
+    Options.parse(Options.all(options), HashMap.empty(), CliConfig.defaultConfig).pipe(
+      Effect.provide(NodeContext.layer)
+    )
+  ) as Promise<Record<string, unknown>>
+}
+
+/** `--no-dht` -> `noDht`: how the specs name their options. */
+const keyOf = (option: string) =>
+  option.replace(/^--/, "").replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase())
+
+describe("the defaults each command's help shows", () => {
+  it.each(commands)(
+    "cclink %s: each is what the parser takes from an empty command line, and none is missing",
+    async (path) => {
+      const parsed = await parsedFromNothing(path)
+      const rows = OPTION_SECTIONS.flatMap((name) => section(help(path), name))
+      const shown = new Map(rows.flatMap((row) => {
+        const match = /^ {2}(?:-\w, )?(--[a-z-]+).*\(default ([^):]+)\)$/.exec(row)
+        return match === null ? [] : [[keyOf(match[1]!), match[2]!] as const]
+      }))
+      for (const [key, value] of shown) expect(String(parsed[key]), key).toBe(value)
+      // A value the parser takes unasked (a string or a number; not false, none or an empty list) is shown.
+      for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value === "string" || typeof value === "number") expect(shown.get(key), key).toBe(String(value))
+      }
+    }
+  )
+
+  it("pickup: --wait alone waits as long as the help says", () => {
+    expect(help("pickup")).toContain(`(--wait alone: ${BARE_WAIT})`)
+    expect(withOptionalValues(["pickup", "--wait"])).toEqual(["pickup", `--wait=${BARE_WAIT}`])
   })
 })
 

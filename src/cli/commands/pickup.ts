@@ -4,6 +4,9 @@ import { type About, argument, handoff, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
+/** How long `--wait` without a value waits (../argv.ts gives it before parsing). */
+export const BARE_WAIT = "10m"
+
 export const spec = {
   publisher: argument(
     Args.text({ name: "PUBKEY" }).pipe(Args.optional),
@@ -15,7 +18,7 @@ export const spec = {
   ),
   wait: handoff(
     Options.text("wait").pipe(Options.withPseudoName("[DURATION]"), Options.optional),
-    "if there is no new handoff yet, wait for one (default 10m)"
+    `wait for a new handoff if there is none (--wait alone: ${BARE_WAIT})`
   ),
   burn: handoff(Options.boolean("burn"), "remove the handoff after this pickup (your own key only)"),
   noLaunch: handoff(Options.boolean("no-launch"), "put the session in place and print the resume command"),
@@ -37,7 +40,7 @@ export const about: About = {
   examples: [
     ["cclink pickup", "your own latest handoff"],
     ["cclink pickup pk:<their key>", "a handoff shared with you or PIN-protected"],
-    ["cclink pickup --wait", "wait up to 10m for the next handoff"],
+    ["cclink pickup --wait", `wait up to ${BARE_WAIT} for the next handoff`],
     ["cclink pickup --project-dir ~/src/app", "the project lives there on this machine"],
     ["cclink pickup --no-launch --json", "what would be resumed, as JSON"]
   ]

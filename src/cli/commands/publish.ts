@@ -1,8 +1,13 @@
 /** `cclink publish`: its options and help; the work is in ../handlers/publish.ts, loaded when it runs. */
 import { Args, Command, Options } from "@effect/cli"
+import { formatDuration } from "../../domain/duration.js"
 import { type About, argument, handoff, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
+
+/** The bounds of `--ttl`, in seconds. */
+export const MIN_TTL = 60
+export const MAX_TTL = 30 * 86400
 
 export const spec = {
   sessionId: argument(
@@ -10,8 +15,9 @@ export const spec = {
     "session id (a UUID); default: the newest active one here"
   ),
   ttl: handoff(
-    Options.text("ttl").pipe(Options.withPseudoName("DURATION"), Options.withDefault("24h")),
-    "validity, 90m/8h/2d or seconds, 1m to 30d (default 24h)"
+    Options.text("ttl").pipe(Options.withPseudoName("DURATION")),
+    `validity, 90m/8h/2d or seconds, ${formatDuration(MIN_TTL)} to ${formatDuration(MAX_TTL)}`,
+    "24h"
   ),
   burn: handoff(Options.boolean("burn"), "single use: the first pickup removes the handoff"),
   share: handoff(
@@ -22,8 +28,9 @@ export const spec = {
   carry: handoff(Options.boolean("carry"), "also hand over the conversation itself, served peer to peer"),
   keepalive: handoff(Options.boolean("keepalive"), "republish until it expires, is replaced or is revoked"),
   every: handoff(
-    Options.text("every").pipe(Options.withPseudoName("DURATION"), Options.withDefault("30m")),
-    "with --keepalive or --carry: how often (default 30m)"
+    Options.text("every").pipe(Options.withPseudoName("DURATION")),
+    "with --keepalive or --carry: how often",
+    "30m"
   ),
   ...shared.pinSources,
   ...shared.passphraseSources,
