@@ -18,9 +18,9 @@ export const spec = {
   ),
   wait: handoff(
     Options.text("wait").pipe(Options.withPseudoName("[DURATION]"), Options.optional),
-    `wait for a new handoff if there is none (--wait alone: ${BARE_WAIT})`
+    `wait until there is a new handoff (--wait alone: ${BARE_WAIT})`
   ),
-  burn: handoff(Options.boolean("burn"), "remove the handoff after this pickup (your own key only)"),
+  burn: handoff(Options.boolean("burn"), "remove the handoff once picked up (your own key only)"),
   noLaunch: handoff(Options.boolean("no-launch"), "put the session in place and print the resume command"),
   ...shared.pinSources,
   ...shared.passphraseSources,
@@ -39,7 +39,7 @@ export const about: About = {
   summary: "resolve, verify and decrypt a handoff, then resume it with claude",
   examples: [
     ["cclink pickup", "your own latest handoff"],
-    ["cclink pickup pk:<their key>", "a handoff shared with you or PIN-protected"],
+    ["cclink pickup pk:<their key>", "one shared with you, or PIN-protected"],
     ["cclink pickup --wait", `wait up to ${BARE_WAIT} for the next handoff`],
     ["cclink pickup --project-dir ~/src/app", "the project lives there on this machine"],
     ["cclink pickup --no-launch --json", "what would be resumed, as JSON"]

@@ -12,11 +12,11 @@ export const MAX_TTL = 30 * 86400
 export const spec = {
   sessionId: argument(
     Args.text({ name: "SESSION_ID" }).pipe(Args.optional),
-    "session id (a UUID); default: the newest active one here"
+    "session id (a UUID); default: the newest one here"
   ),
   ttl: handoff(
     Options.text("ttl").pipe(Options.withPseudoName("DURATION")),
-    `validity, 90m/8h/2d or seconds, ${formatDuration(MIN_TTL)} to ${formatDuration(MAX_TTL)}`,
+    `validity, 90m/8h/2d/seconds, ${formatDuration(MIN_TTL)} to ${formatDuration(MAX_TTL)}`,
     "24h"
   ),
   burn: handoff(Options.boolean("burn"), "single use: the first pickup removes the handoff"),
@@ -25,7 +25,7 @@ export const spec = {
     "encrypt to this key (pk:... or z32) instead of yours"
   ),
   pin: handoff(Options.boolean("pin"), "protect with a PIN (prompted twice, or see Secrets)"),
-  carry: handoff(Options.boolean("carry"), "also hand over the conversation itself, served peer to peer"),
+  carry: handoff(Options.boolean("carry"), "also hand over the conversation, served peer to peer"),
   keepalive: handoff(Options.boolean("keepalive"), "republish until it expires, is replaced or is revoked"),
   every: handoff(
     Options.text("every").pipe(Options.withPseudoName("DURATION")),
@@ -52,7 +52,7 @@ export const about: About = {
     ["cclink --share pk:<their key>", "encrypt to a colleague's key"],
     ["cclink --pin", "protect with a PIN (prompted twice)"],
     ["cclink --pin-file ~/.cclink-pin --burn", "PIN from a file, single use"],
-    ["cclink --share pk:<their key> --carry", "hand a colleague the conversation itself"]
+    ["cclink --share pk:<their key> --carry", "a colleague gets the conversation too"]
   ]
 }
 

@@ -33,8 +33,8 @@ export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 export const about: About = {
   summary: "run a local Mainline DHT and carry network, for demos and tests",
   examples: [
-    ["cclink testnet --nodes 200 &", "start one; it prints its bootstrap address"],
-    ["CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink", "publish to it (it prints both exports)"]
+    ["cclink testnet --nodes 200 &", "start one, which prints its address"],
+    ["CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink", "publish to it (see what it prints)"]
   ]
 }
 
