@@ -144,11 +144,14 @@ export const ownNamespaces = listNamespaces.pipe(
   Effect.map((names) => names.filter((ns) => ns.startsWith(`${PREFIX}${process.pid}-`)))
 )
 
-/** A namespace with loopback up, deleted with the scope. */
+/**
+ * A namespace with loopback up, deleted with the scope. Creating it is the
+ * acquisition; what follows runs once it is in the scope's hands, so a
+ * failure there (loopback refusing to come up) still deletes it.
+ */
 const namespace = (name: string) =>
-  Effect.acquireRelease(
-    ip(["netns", "add", name]).pipe(Effect.zipRight(ip(["-n", name, "link", "set", "lo", "up"])), Effect.as(name)),
-    remove
+  Effect.acquireRelease(ip(["netns", "add", name]).pipe(Effect.as(name)), remove).pipe(
+    Effect.tap(() => ip(["-n", name, "link", "set", "lo", "up"]))
   )
 
 /** A veth pair from `a` (named `aName`) to `b` (named `bName`), created inside both namespaces at once. */
