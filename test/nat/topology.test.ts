@@ -3,7 +3,8 @@
  * on the way out, one public port per socket or a new one per destination,
  * nothing unsolicited in), nothing leaves the namespaces, the namespaces go
  * with their scope however it ends, a killed run's leftovers are swept (and
- * nobody else's), and a machine that cannot run the suite is told so.
+ * nobody else's), a machine that cannot run the suite is told so, and a
+ * process a signal ended reports it as a shell does.
  */
 import { describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
@@ -11,7 +12,7 @@ import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { once } from "node:events"
 import { expect } from "vitest"
 import { tools } from "./support/preflight.js"
-import { child, REPO } from "./support/processes.js"
+import { child, REPO, spawnScoped } from "./support/processes.js"
 import * as Topology from "./support/topology.js"
 
 const PORT = "4000"
@@ -158,4 +159,14 @@ describe("the topology", () => {
     await once(unprivileged, "close")
     expect(JSON.parse(out)).toEqual({ result: expect.stringMatching(/^needs root: /) })
   })
+})
+
+describe("the processes", () => {
+  it.scopedLive("a process that a signal ended exits with 128 and the signal's number, as a shell reports it", () =>
+    Effect.gen(function*() {
+      for (const [signal, code] of [["KILL", 137], ["TERM", 143], ["INT", 130]] as const) {
+        const killed = yield* spawnScoped(["sh", "-c", `kill -${signal} $$`])
+        expect(yield* killed.exited, signal).toBe(code)
+      }
+    }))
 })
