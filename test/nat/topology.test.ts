@@ -10,6 +10,7 @@ import { describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
 import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { once } from "node:events"
+import { join } from "node:path"
 import { expect } from "vitest"
 import { tools } from "./support/preflight.js"
 import { child, REPO, spawnScoped } from "./support/processes.js"
@@ -145,6 +146,26 @@ describe("the topology", () => {
     }))
 
   it("refuses to run unprivileged, in one line saying what it needs", async () => {
+    // The check runs as the user nobody, who must be able to read the repository to start it at all.
+    const script = join(REPO, "test", "nat", "children", "preflight.ts")
+    const tsx = join(REPO, "node_modules", "tsx", "package.json")
+    const readable = spawnSync("runuser", [
+      "-u",
+      "nobody",
+      "--",
+      "sh",
+      "-c",
+      "test -r \"$1\" && test -r \"$2\"",
+      "sh",
+      script,
+      tsx
+    ])
+    if (readable.status !== 0) {
+      expect.fail(
+        `the user nobody, whom this test runs the check as, cannot read the repository (${REPO}): ` +
+          "clone it where every user may read it (not under /root) to run this test"
+      )
+    }
     const unprivileged = spawn("runuser", [
       "-u",
       "nobody",
