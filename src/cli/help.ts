@@ -7,11 +7,11 @@
  * printer strips styles where colour is off.
  */
 import { Args, Options } from "@effect/cli"
-import type { Usage } from "@effect/cli/Usage"
 import { Option } from "effect"
 import { type About, type Described, type Group, GROUPS, type Spec } from "./described.js"
 import { EXIT_CODES } from "./exitCode.js"
 import { stripAnsi } from "./style.js"
+import { namedIn } from "./usage.js"
 
 /** A terminal's width: no line of help is longer. */
 export const WIDTH = 80
@@ -49,30 +49,14 @@ interface Entry {
   readonly help: string
 }
 
-/** The first named usage under the wrappers, and whether it repeats. */
-const named = (usage: Usage, repeated = false): { names: ReadonlyArray<string>; value: string; repeated: boolean } => {
-  switch (usage._tag) {
-    case "Named":
-      return { names: usage.names, value: Option.getOrElse(usage.acceptedValues, () => ""), repeated }
-    case "Optional":
-      return named(usage.usage, repeated)
-    case "Repeated":
-      return named(usage.usage, true)
-    case "Concat":
-    case "Alternation":
-      return named(usage.left, repeated)
-    case "Empty":
-    case "Mixed":
-      return { names: [], value: "", repeated }
-  }
-}
-
 const isArgs = (parser: Described<unknown>["parser"]): parser is Args.Args<unknown> => Args.isArgs(parser)
 
 const entryOf = (described: Described<unknown>): Entry => {
   const { parser } = described
   const usage = isArgs(parser) ? Args.getUsage(parser) : Options.getUsage(parser as Options.Options<unknown>)
-  const { names, repeated, value } = named(usage)
+  // A described option or argument names one thing.
+  const { names, repeated, value: accepted } = namedIn(usage)[0]!
+  const value = Option.getOrElse(accepted, () => "")
   // Short names first (`-y, --yes`); an argument's `<PUBKEY>` is shown bare.
   const shown = [...names].sort((a, b) => a.length - b.length).map((name) => name.replace(/^<(.*)>$/, "$1"))
   const left = `${shown.join(", ")}${value === "" ? "" : ` ${value}`}`

@@ -21,6 +21,7 @@ import { BARE_WAIT } from "../../src/cli/commands/pickup.js"
 import { ENVIRONMENT, OPTION_COLUMN, WIDTH } from "../../src/cli/help.js"
 import { commands as commandModules, HELP_PATHS, renderHelp, subcommands } from "../../src/cli/main.js"
 import { stripAnsi } from "../../src/cli/style.js"
+import { argumentNames } from "../../src/cli/usage.js"
 
 const help = (path: string) => stripAnsi(renderHelp(path))
 const commands = HELP_PATHS.filter((path) => path !== "")
@@ -65,27 +66,7 @@ const OPTION_SECTIONS = ["Handoff", "Key", "Secrets", "Network", "General"]
 const descriptorOf = (path: string) => Option.getOrThrow(HashMap.get(subcommands, path))
 
 /** The positional arguments a command's parser takes, as the help names them. */
-const argumentsOf = (path: string): Array<string> => {
-  const names: Array<string> = []
-  const walk = (usage: ReturnType<typeof CommandDescriptor.getUsage>): void => {
-    switch (usage._tag) {
-      case "Named":
-        for (const name of usage.names) if (name.startsWith("<")) names.push(name.slice(1, -1))
-        return
-      case "Optional":
-      case "Repeated":
-        return walk(usage.usage)
-      case "Alternation":
-      case "Concat":
-        walk(usage.left)
-        return walk(usage.right)
-      default:
-        return
-    }
-  }
-  walk(CommandDescriptor.getUsage(descriptorOf(path)))
-  return names.filter((name) => name !== path)
-}
+const argumentsOf = (path: string): Array<string> => argumentNames(CommandDescriptor.getUsage(descriptorOf(path)))
 
 describe("each command's help", () => {
   it.each(commands)("cclink %s: lists exactly the options its parser takes, and no more", (path) => {
