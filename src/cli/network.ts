@@ -16,10 +16,8 @@ export interface NetworkOptions {
   readonly bootstrap: Option.Option<string>
   readonly relay: ReadonlyArray<string>
   readonly noDht: boolean
-  readonly timeout: Option.Option<string>
+  readonly timeout: string
 }
-
-export const DEFAULT_TIMEOUT = Duration.seconds(30)
 
 /** Where cclink keeps its state (the routing cache, carried conversations): `CCLINK_STATE_DIR`, else the XDG default. */
 export const stateFolder = Effect.map(
@@ -53,15 +51,13 @@ export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, In
     const relays = options.relay.length > 0
       ? options.relay
       : Option.match(yield* env("CCLINK_RELAYS"), { onNone: () => [], onSome: list })
-    const timeout = Option.isNone(options.timeout)
-      ? DEFAULT_TIMEOUT
-      : yield* Either.match(parseDuration(options.timeout.value), {
-        onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--timeout: ${reason}` })),
-        onRight: (seconds) =>
-          seconds > 0
-            ? Effect.succeed(Duration.seconds(seconds))
-            : Effect.fail(new InvalidInput({ reason: "--timeout must be more than 0 seconds." }))
-      })
+    const timeout = yield* Either.match(parseDuration(options.timeout), {
+      onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--timeout: ${reason}` })),
+      onRight: (seconds) =>
+        seconds > 0
+          ? Effect.succeed(Duration.seconds(seconds))
+          : Effect.fail(new InvalidInput({ reason: "--timeout must be more than 0 seconds." }))
+    })
     return {
       bootstrap: yield* validated(bootstrap),
       relays: yield* validRelays(relays),

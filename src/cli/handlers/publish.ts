@@ -22,7 +22,7 @@ import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { type Carrying, serveUntilDone, startCarrying } from "../carry/serve.js"
-import type { PublishOptions } from "../commands/publish.js"
+import { MAX_TTL, MIN_TTL, type PublishOptions } from "../commands/publish.js"
 import { eventLog, KEEPALIVE_ENDINGS, keepAliveLogged } from "../keepalive.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
@@ -32,16 +32,19 @@ import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, green } from "../style.js"
 
-const MIN_TTL = 60
-const MAX_TTL = 30 * 86400
-
 const ttlSeconds = (text: string) =>
   Either.match(parseDuration(text), {
     onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--ttl: ${reason}` })),
     onRight: (seconds) =>
       seconds >= MIN_TTL && seconds <= MAX_TTL
         ? Effect.succeed(seconds)
-        : Effect.fail(new InvalidInput({ reason: `--ttl must be between 1m and 30d, got ${formatDuration(seconds)}.` }))
+        : Effect.fail(
+          new InvalidInput({
+            reason: `--ttl must be between ${formatDuration(MIN_TTL)} and ${formatDuration(MAX_TTL)}, got ${
+              formatDuration(seconds)
+            }.`
+          })
+        )
   })
 
 interface Chosen {
