@@ -257,18 +257,28 @@ type AttemptFailure =
   | { readonly _tag: "Tampered" }
   | { readonly _tag: "Disk"; readonly error: FileError }
 
-class Failed extends Error {
-  constructor(readonly failure: AttemptFailure) {
-    super("carry attempt failed")
-  }
-}
+type AttemptEnd = { readonly _tag: "Delivered"; readonly via: CarryVia } | AttemptFailure
+
+/** How long a delivered attempt waits for its acknowledgement to leave before the stream is cut. */
+const CLOSE_MS = 2000
 
 /**
  * One connection: request from what the download holds, take bytes until
- * the ticket's size (granting more as they are written, and pausing the
- * stream while each write lands), check, and acknowledge. A watchdog ends
- * the attempt after `firstMs` without a byte, then after `patienceMs`
- * without the next one.
+ * the ticket's size, check, and acknowledge. Settles (never rejects) once
+ * nothing of it runs any more: its last write landed, its callbacks are off.
+ *
+ * The picker enforces its own grants. UDX acknowledges every packet as it
+ * lands and the stream pushes it out at once, paused or not, so a publisher
+ * that ignored the grants would fill the picker's memory: every byte is
+ * counted as it arrives, and one past what was granted on this connection
+ * (or past the signed size) ends the attempt as tampered. What arrived
+ * within the grants waits in a queue for the one writer, which grants more
+ * as it writes, so the queue never holds more than the window.
+ *
+ * A watchdog ends the attempt after `firstMs` without a byte, then after
+ * `patienceMs` without the next one; once every byte has arrived, the
+ * network is done with and the final check (an fsync: as slow as the disk)
+ * is not timed. `signal` abandons the attempt (the fetch was interrupted).
  */
 const attempt = (
   dht: HyperDHT,
@@ -276,21 +286,43 @@ const attempt = (
   download: Download,
   firstMs: number,
   patienceMs: number,
-  onProgress: (received: number) => void
-): Promise<CarryVia> =>
-  new Promise((resolve, reject) => {
+  onProgress: (received: number) => void,
+  signal: AbortSignal
+): Promise<AttemptEnd> =>
+  new Promise((settle) => {
     const seed = clientSeed(ticket.clientSecret)
     const keyPair = HyperDHT.keyPair(seed)
     seed.fill(0)
     const socket = dht.connect(ticket.serverKey, { keyPair })
+    /** Set once the attempt has settled: every callback stops there. */
+    let ended = false
     let failure: AttemptFailure | undefined
-    let settled = false
     let status: number | undefined
     let via: CarryVia = "holepunch"
+    /** Bytes the server may send on this connection, and bytes it sent (after the status). */
+    let granted = 0
+    let arrived = 0
+    const queue: Array<Uint8Array> = []
+    let queued = 0
+    /** Bytes written since the last grant: granted again once they are a whole grant's worth. */
+    let ungranted = 0
+    let allArrived = false
+    let writer: Promise<void> | undefined
+
+    const end = (result: AttemptEnd) => {
+      if (ended) return
+      ended = true
+      clearTimeout(watchdog)
+      signal.removeEventListener("abort", abandon)
+      settle(result)
+    }
     const fail = (reason: AttemptFailure) => {
       failure ??= reason
+      queue.length = 0
       socket.destroy()
     }
+    const abandon = () => fail({ _tag: "Network", code: undefined, reason: "abandoned" })
+    signal.addEventListener("abort", abandon)
     const stalled = () => fail({ _tag: "Network", code: undefined, reason: "no progress" })
     let watchdog = setTimeout(stalled, firstMs)
     let poked = false
@@ -300,33 +332,78 @@ const attempt = (
       clearTimeout(watchdog)
       watchdog = setTimeout(stalled, patienceMs)
     }
+
+    /** Acknowledges (or refuses) the checked download and lets the acknowledgement leave before settling. */
     const finish = (verified: boolean) => {
-      socket.write(Uint8Array.of(verified ? ACK : NAK))
-      socket.end()
-      if (!verified) return fail({ _tag: "Tampered" })
-      settled = true
-      clearTimeout(watchdog)
-      resolve(via)
-      // The acknowledgement is flushed before the stream closes; a stuck close is cut short.
-      watchdog = setTimeout(() => socket.destroy(), 2000)
+      if (!socket.destroyed) {
+        socket.write(Uint8Array.of(verified ? ACK : NAK))
+        socket.end()
+      }
+      if (!verified) {
+        failure ??= { _tag: "Tampered" }
+        socket.destroy()
+        return end(failure)
+      }
+      const done = () => end({ _tag: "Delivered", via })
+      if (socket.destroyed) return done()
+      socket.once("close", done)
+      setTimeout(() => socket.destroy(), CLOSE_MS).unref()
+    }
+
+    /** The one writer: the queue to disk in order, more grants as it goes, then the check. */
+    const write = async () => {
+      while (queue.length > 0 && failure === undefined) {
+        const chunk = queue.shift()!
+        queued -= chunk.length
+        try {
+          await download.write(chunk)
+        } catch (error) {
+          return fail(
+            error instanceof Overflow ? { _tag: "Tampered" } : { _tag: "Disk", error: diskError(download, error) }
+          )
+        }
+        onProgress(download.received)
+        ungranted += chunk.length
+        if (ungranted >= GRANT_BYTES && !allArrived && !socket.destroyed) {
+          socket.write(encodeGrant(ungranted))
+          granted += ungranted
+          ungranted = 0
+        }
+      }
+      if (!download.complete || failure !== undefined) return
+      const verified = await download.verify().catch((error: unknown) => {
+        fail({ _tag: "Disk", error: diskError(download, error) })
+        return undefined
+      })
+      if (verified !== undefined) finish(verified)
+    }
+    const kick = () => {
+      writer ??= write().finally(() => {
+        writer = undefined
+      })
     }
 
     socket.on("error", (error: HyperDHTError) => {
-      failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
+      if (!allArrived) failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
     })
     socket.on("close", () => {
       clearTimeout(watchdog)
-      if (!settled) reject(new Failed(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" }))
+      // With every byte in, the writer finishes the attempt whatever the connection does.
+      if (allArrived && failure === undefined) return
+      void (writer ?? Promise.resolve()).then(() =>
+        end(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" })
+      )
     })
-    // Bytes written since the last grant: granted again once they are a whole grant's worth.
-    let ungranted = 0
     socket.on("open", () => {
+      if (ended) return
       poke()
       via = viaOf(dht, socket)
       socket.write(encodeRequest(download.received))
       socket.write(encodeGrant(WINDOW_BYTES))
+      granted = WINDOW_BYTES
     })
     socket.on("data", (data: Buffer) => {
+      if (ended || failure !== undefined) return
       poke()
       let chunk: Uint8Array = data
       if (status === undefined) {
@@ -342,21 +419,18 @@ const attempt = (
         }
       }
       if (chunk.length === 0) return
-      socket.pause()
-      download.write(chunk).then(
-        () => {
-          onProgress(download.received)
-          ungranted += chunk.length
-          if (ungranted >= GRANT_BYTES && !download.complete) {
-            socket.write(encodeGrant(ungranted))
-            ungranted = 0
-          }
-          if (!download.complete) return socket.resume()
-          download.verify().then(finish, (error) => fail({ _tag: "Disk", error: diskError(download, error) }))
-        },
-        (error) =>
-          fail(error instanceof Overflow ? { _tag: "Tampered" } : { _tag: "Disk", error: diskError(download, error) })
-      )
+      arrived += chunk.length
+      // Past the grants, or past the signed size: bytes nobody asked for, from the key the ticket names.
+      if (arrived > granted || download.received + queued + chunk.length > ticket.size) {
+        return fail({ _tag: "Tampered" })
+      }
+      queue.push(chunk)
+      queued += chunk.length
+      if (download.received + queued === ticket.size) {
+        allArrived = true
+        clearTimeout(watchdog)
+      }
+      kick()
     })
   })
 
@@ -385,13 +459,20 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
     for (let attempts = 1;; attempts++) {
       // Each attempt is cut off where the patience left would end.
       const waitMs = Math.max(1, lastProgress + patienceMs - (yield* Clock.currentTimeMillis))
-      const result = yield* Effect.either(Effect.tryPromise({
-        try: () => attempt(dht, ticket, download, waitMs, patienceMs, onProgress),
-        catch: (error): AttemptFailure =>
-          error instanceof Failed ? error.failure : { _tag: "Network", code: undefined, reason: String(error) }
-      }))
-      if (result._tag === "Right") return { via: result.right, attempts }
-      const failure = result.left
+      const result = yield* Effect.acquireUseRelease(
+        Effect.sync(() => {
+          const controller = new AbortController()
+          return {
+            controller,
+            running: attempt(dht, ticket, download, waitMs, patienceMs, onProgress, controller.signal)
+          }
+        }),
+        ({ running }) => Effect.promise(() => running),
+        // Interrupted: the attempt is abandoned, and waited for, before the download is removed.
+        ({ controller, running }) => Effect.promise(() => (controller.abort(), running))
+      )
+      if (result._tag === "Delivered") return { via: result.via, attempts }
+      const failure = result
       switch (failure._tag) {
         case "Tampered":
           return yield* mismatch()
