@@ -11,7 +11,7 @@
  * before a byte of the archive exists on that connection. The exchange on
  * the stream is domain/carryProtocol.ts.
  */
-import { Clock, Duration, Effect, Layer, Queue } from "effect"
+import { Duration, Effect, Layer, Queue } from "effect"
 import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
@@ -30,6 +30,7 @@ import {
   WINDOW_BYTES
 } from "../domain/carryProtocol.js"
 import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
+import { formatDuration } from "../domain/duration.js"
 import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
 import { equals } from "../domain/keys.js"
 import {
@@ -259,6 +260,42 @@ type AttemptFailure =
 
 type AttemptEnd = { readonly _tag: "Delivered"; readonly via: CarryVia } | AttemptFailure
 
+/**
+ * How long a fetch goes on: `patience` after the last byte arrived (or after
+ * it started, before any), and never past its deadline, `patience` plus the
+ * time the archive takes at `MIN_BYTES_PER_SECOND`, so a publisher that
+ * trickles a byte now and then cannot hold the picker forever.
+ */
+interface Timing {
+  /** When the fetch gives up unless another byte arrives, in ms since the epoch. */
+  readonly expiresAt: () => number
+  /** A byte arrived now. */
+  readonly arrived: () => void
+  /** Why it gave up, with `received` bytes in. */
+  readonly why: (received: number) => string
+}
+
+/** The slowest transfer a fetch waits for: 256 kbit/s. */
+const MIN_BYTES_PER_SECOND = 32 * 1024
+
+const timingOf = (ticket: CarryTicket, patienceMs: number): Timing => {
+  const started = Date.now()
+  const deadline = started + patienceMs + Math.ceil(ticket.size / MIN_BYTES_PER_SECOND * 1000)
+  let lastByteAt = started
+  return {
+    expiresAt: () => Math.min(lastByteAt + patienceMs, deadline),
+    arrived: () => {
+      lastByteAt = Date.now()
+    },
+    why: (received) =>
+      Date.now() >= deadline
+        ? `too slow (${received} bytes in ${Math.round((Date.now() - started) / 1000)} s; at least ${
+          MIN_BYTES_PER_SECOND / 1024
+        } KiB/s)`
+        : `no byte for ${formatDuration(Math.round(patienceMs / 1000))}`
+  }
+}
+
 /** How long a delivered attempt waits for its acknowledgement to leave before the stream is cut. */
 const CLOSE_MS = 2000
 
@@ -275,17 +312,17 @@ const CLOSE_MS = 2000
  * within the grants waits in a queue for the one writer, which grants more
  * as it writes, so the queue never holds more than the window.
  *
- * A watchdog ends the attempt after `firstMs` without a byte, then after
- * `patienceMs` without the next one; once every byte has arrived, the
- * network is done with and the final check (an fsync: as slow as the disk)
- * is not timed. `signal` abandons the attempt (the fetch was interrupted).
+ * A watchdog ends the attempt when `timing` says the fetch has waited long
+ * enough (each byte that arrives pushes that back); once every byte has
+ * arrived, the network is done with and the final check (an fsync: as slow
+ * as the disk) is not timed. `signal` abandons the attempt (the fetch was
+ * interrupted).
  */
 const attempt = (
   dht: HyperDHT,
   ticket: CarryTicket,
   download: Download,
-  firstMs: number,
-  patienceMs: number,
+  timing: Timing,
   onProgress: (received: number) => void,
   signal: AbortSignal
 ): Promise<AttemptEnd> =>
@@ -323,18 +360,19 @@ const attempt = (
     }
     const abandon = () => fail({ _tag: "Network", code: undefined, reason: "abandoned" })
     signal.addEventListener("abort", abandon)
-    const stalled = () => fail({ _tag: "Network", code: undefined, reason: "no progress" })
-    let watchdog = setTimeout(stalled, firstMs)
-    let poked = false
-    const poke = () => {
-      if (poked) return watchdog.refresh()
-      poked = true
-      clearTimeout(watchdog)
-      watchdog = setTimeout(stalled, patienceMs)
+    // Rescheduled lazily: a byte only moves the expiry, the timer finds it when it fires.
+    let watchdog: NodeJS.Timeout
+    const watch = () => {
+      const left = timing.expiresAt() - Date.now()
+      if (left > 0) watchdog = setTimeout(watch, left)
+      else fail({ _tag: "Network", code: undefined, reason: timing.why(download.received + queued) })
     }
+
+    watch()
 
     /** Acknowledges (or refuses) the checked download and lets the acknowledgement leave before settling. */
     const finish = (verified: boolean) => {
+      if (failure !== undefined) return end(failure)
       if (!socket.destroyed) {
         socket.write(Uint8Array.of(verified ? ACK : NAK))
         socket.end()
@@ -386,6 +424,10 @@ const attempt = (
     socket.on("error", (error: HyperDHTError) => {
       if (!allArrived) failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
     })
+    // The publisher ended its side before the last byte: no need to wait for the watchdog.
+    socket.on("end", () => {
+      if (!allArrived) fail({ _tag: "Network", code: undefined, reason: "the publisher ended the connection" })
+    })
     socket.on("close", () => {
       clearTimeout(watchdog)
       // With every byte in, the writer finishes the attempt whatever the connection does.
@@ -396,7 +438,6 @@ const attempt = (
     })
     socket.on("open", () => {
       if (ended) return
-      poke()
       via = viaOf(dht, socket)
       socket.write(encodeRequest(download.received))
       socket.write(encodeGrant(WINDOW_BYTES))
@@ -404,7 +445,7 @@ const attempt = (
     })
     socket.on("data", (data: Buffer) => {
       if (ended || failure !== undefined) return
-      poke()
+      timing.arrived()
       let chunk: Uint8Array = data
       if (status === undefined) {
         status = chunk[0]
@@ -443,8 +484,7 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
   options: FetchOptions
 ): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
   Effect.scoped(Effect.gen(function*() {
-    const patienceMs = Duration.toMillis(options.patience)
-    let lastProgress = yield* Clock.currentTimeMillis
+    const timing = timingOf(ticket, Duration.toMillis(options.patience))
     const dht = yield* node(bootstrap).pipe(
       Effect.timeoutFail({
         duration: options.patience,
@@ -453,18 +493,15 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
     )
     const download = yield* scopedDownload(destination, ticket)
     const onProgress = options.onProgress ?? (() => {})
-    let lastReceived = 0
     let notListening = 0
     let unpunchable = 0
     for (let attempts = 1;; attempts++) {
-      // Each attempt is cut off where the patience left would end.
-      const waitMs = Math.max(1, lastProgress + patienceMs - (yield* Clock.currentTimeMillis))
       const result = yield* Effect.acquireUseRelease(
         Effect.sync(() => {
           const controller = new AbortController()
           return {
             controller,
-            running: attempt(dht, ticket, download, waitMs, patienceMs, onProgress, controller.signal)
+            running: attempt(dht, ticket, download, timing, onProgress, controller.signal)
           }
         }),
         ({ running }) => Effect.promise(() => running),
@@ -482,15 +519,10 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
           return yield* new NetworkError({ reason: failure.reason })
       }
       yield* Effect.promise(() => download.flush())
-      const now = yield* Clock.currentTimeMillis
-      if (download.received > lastReceived) {
-        lastReceived = download.received
-        lastProgress = now
-      }
       notListening = failure.code !== undefined && NOT_LISTENING.has(failure.code) ? notListening + 1 : 0
       unpunchable = failure.code !== undefined && UNPUNCHABLE.has(failure.code) ? unpunchable + 1 : 0
       if (unpunchable >= UNPUNCHABLE_ATTEMPTS && download.received === 0) return yield* new NoDirectPath()
-      const left = lastProgress + patienceMs - now
+      const left = timing.expiresAt() - Date.now()
       if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
         return yield* new NetworkError({
           reason: download.received === 0

@@ -59,9 +59,10 @@ export interface Serving {
 
 export interface FetchOptions {
   /**
-   * How long to go on without progress: connecting to the publisher, or
-   * waiting for the next bytes. A broken transfer is resumed within it; a
-   * slow one that keeps moving is never cut short.
+   * How long to go on after the last byte arrived (after the start, before
+   * the first): connecting, reconnecting after a break, waiting for the next
+   * bytes. A transfer that keeps moving is not cut short, up to a deadline of
+   * the patience plus the size at 32 KiB/s, so a trickle ends too.
    */
   readonly patience: Duration.Duration
   /** Bytes of the archive in the destination so far. */

@@ -197,6 +197,61 @@ describe("bytes that are not the ticket's", () => {
   }, 30_000)
 })
 
+describe("patience", () => {
+  const content = randomBytes(400_000)
+  const ticketOf = (rogue: { serverKey: Uint8Array; clientSecret: Uint8Array }, size = content.length) => ({
+    ...ticketFor(content, rogue.serverKey, rogue.clientSecret),
+    size
+  })
+
+  it("a publisher that goes silent mid-transfer: the fetch ends one patience after the last byte", async () => {
+    let lastByte = 0
+    const result = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket, offset) => {
+        socket.write(Uint8Array.of(0))
+        // The first connection sends some bytes, then nothing, connection kept open; later ones only the status.
+        if (offset === 0) socket.write(content.subarray(0, 150_000))
+      })
+      return yield* Effect.flatMap(Carry, (carry) =>
+        Effect.either(carry.fetch(ticketOf(rogue), destination(), {
+          patience: Duration.seconds(4),
+          onProgress: () => (lastByte = Date.now())
+        })))
+    })))
+    const after = Date.now() - lastByte
+    expect(Either.isLeft(result) && result.left.message).toContain(
+      "the transfer broke after 150000 of 400000 bytes: no byte for 4s"
+    )
+    // One patience (4 s) and a margin for a busy machine; counting from when the stall was noticed made it 8 s.
+    expect(after).toBeGreaterThanOrEqual(3900)
+    expect(after).toBeLessThan(6000)
+  }, 30_000)
+
+  it("a publisher that trickles: cut off at the deadline the size allows (at least 32 KiB/s)", async () => {
+    // 100 bytes every 200 ms, well within the patience each time, would take 4 minutes for 50 kB.
+    const size = 50_000
+    const started = Date.now()
+    const result = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket) => {
+        socket.write(Uint8Array.of(0))
+        const timer = setInterval(() => socket.write(content.subarray(0, 100)), 200)
+        socket.once("close", () => clearInterval(timer))
+      })
+      return yield* Effect.flatMap(Carry, (carry) =>
+        Effect.either(
+          carry.fetch(ticketOf(rogue, size), destination(), { patience: Duration.seconds(2) }).pipe(
+            Effect.timeout(Duration.seconds(20))
+          )
+        ))
+    })))
+    expect(Either.isLeft(result) && result.left.message).toMatch(
+      /^Network error: the transfer broke after \d+ of 50000 bytes: too slow \(\d+ bytes in \d+ s; at least 32 KiB\/s\)$/
+    )
+    // The patience plus a second and a half for 50 kB at 32 KiB/s, and a margin.
+    expect(Date.now() - started).toBeLessThan(8000)
+  }, 30_000)
+})
+
 describe("flow control", () => {
   it("the server sends no more than the picker granted, so a slow disk never fills the picker's memory", async () => {
     const content = randomBytes(3_000_000)
