@@ -12,7 +12,7 @@
  * the stream is domain/carryProtocol.ts.
  */
 import { Duration, Effect, Layer, Queue } from "effect"
-import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
+import HyperDHT, { type HyperDHTError, type KeyPair, type SecretStream } from "hyperdht"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { clientPublicKey, clientSeed } from "../crypto/carryClientKey.js"
@@ -226,10 +226,11 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
 
 const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
   Effect.gen(function*() {
-    const dht = yield* node(bootstrap)
-    const keyPair = HyperDHT.keyPair()
-    const clientSecret = randomBytes(CLIENT_SECRET_BYTES)
+    // Made before the node, so wiped after it is destroyed; the server keeps only the admitted public key.
+    const keyPair = yield* wipedWithScope(() => HyperDHT.keyPair(), (keyPair) => keyPair.secretKey)
+    const clientSecret = yield* wipedWithScope(() => randomBytes(CLIENT_SECRET_BYTES), (secret) => secret)
     const admitted = clientPublicKey(clientSecret)
+    const dht = yield* node(bootstrap)
     const events = yield* Queue.unbounded<ServeEvent>()
     const server = dht.createServer(
       { firewall: (remotePublicKey) => !equals(remotePublicKey, admitted) },
@@ -246,8 +247,27 @@ const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
       catch: (error) => new NetworkError({ reason: `cannot listen on the carry network: ${describe(error)}` })
     })
     yield* Effect.addFinalizer(() => Queue.shutdown(events))
-    return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret: Uint8Array.from(clientSecret), events }
+    return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret, events }
   })
+
+/** What `make` makes, its `secret` zeroed when the scope closes. */
+const wipedWithScope = <A>(make: () => A, secret: (value: A) => Uint8Array) =>
+  Effect.acquireRelease(Effect.sync(make), (value) => Effect.sync(() => secret(value).fill(0)))
+
+/**
+ * The picker's key pair, derived from the ticket's client secret once per
+ * fetch (hyperdht's key pair holds the seed in its 64-byte secret key), and
+ * zeroed when the scope closes, after the node that used it.
+ */
+const clientKeyPair = (clientSecret: Uint8Array) =>
+  wipedWithScope(() => {
+    const seed = clientSeed(clientSecret)
+    try {
+      return HyperDHT.keyPair(seed)
+    } finally {
+      seed.fill(0)
+    }
+  }, (keyPair) => keyPair.secretKey)
 
 const describe = (error: unknown) => (error as HyperDHTError | undefined)?.code ?? String(error)
 
@@ -320,6 +340,7 @@ const CLOSE_MS = 2000
  */
 const attempt = (
   dht: HyperDHT,
+  keyPair: KeyPair,
   ticket: CarryTicket,
   download: Download,
   timing: Timing,
@@ -327,9 +348,6 @@ const attempt = (
   signal: AbortSignal
 ): Promise<AttemptEnd> =>
   new Promise((settle) => {
-    const seed = clientSeed(ticket.clientSecret)
-    const keyPair = HyperDHT.keyPair(seed)
-    seed.fill(0)
     const socket = dht.connect(ticket.serverKey, { keyPair })
     /** Set once the attempt has settled: every callback stops there. */
     let ended = false
@@ -485,6 +503,7 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
 ): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
   Effect.scoped(Effect.gen(function*() {
     const timing = timingOf(ticket, Duration.toMillis(options.patience))
+    const keyPair = yield* clientKeyPair(ticket.clientSecret)
     const dht = yield* node(bootstrap).pipe(
       Effect.timeoutFail({
         duration: options.patience,
@@ -501,7 +520,7 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
           const controller = new AbortController()
           return {
             controller,
-            running: attempt(dht, ticket, download, timing, onProgress, controller.signal)
+            running: attempt(dht, keyPair, ticket, download, timing, onProgress, controller.signal)
           }
         }),
         ({ running }) => Effect.promise(() => running),

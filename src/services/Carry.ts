@@ -52,7 +52,11 @@ export type ServeEvent =
 export interface Serving {
   /** The server's public key, for the ticket. */
   readonly serverKey: Uint8Array
-  /** The ticket's client secret: the server admits only the key pair derived from it. */
+  /**
+   * The ticket's client secret: the server admits only the key pair derived
+   * from it, and keeps only that public key. Wiped when serving ends; the
+   * caller wipes it as soon as the ticket is published.
+   */
   readonly clientSecret: Uint8Array
   readonly events: Queue.Dequeue<ServeEvent>
 }

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, vi } from "vitest"
 import * as CarryLive from "../../src/carry/hyperdht.js"
 import { clientSeed } from "../../src/crypto/carryClientKey.js"
 import { ACK, encodeGrant, encodeRequest } from "../../src/domain/carryProtocol.js"
@@ -285,6 +285,57 @@ describe("flow control", () => {
       )
     })))
     expect(received).toEqual([1 + 100_000, 1 + 150_000])
+  }, 30_000)
+})
+
+describe("secrets", () => {
+  /** The key pairs hyperdht makes while `effect` runs, watched, not changed. */
+  const keyPairsDuring = async <A>(effect: Effect.Effect<A, unknown, Carry>) => {
+    const made: Array<{ readonly secretKey: Uint8Array }> = []
+    const keyPair = HyperDHT.keyPair.bind(HyperDHT)
+    const spy = vi.spyOn(HyperDHT, "keyPair").mockImplementation((seed) => {
+      const pair = keyPair(seed)
+      made.push(pair)
+      return pair
+    })
+    try {
+      return { result: await run(effect), made }
+    } finally {
+      spy.mockRestore()
+    }
+  }
+  const zero = (bytes: Uint8Array) => bytes.every((byte) => byte === 0)
+
+  it("the server's secret key and the client secret are wiped when serving ends", async () => {
+    const content = randomBytes(1000)
+    const { made, result } = await keyPairsDuring(Effect.scoped(Effect.map(
+      Effect.flatMap(Carry, (carry) => carry.serve(offerOf(content))),
+      (serving) => ({ serving, secretWhileServing: Uint8Array.from(serving.clientSecret) })
+    )))
+    expect(made).toHaveLength(1)
+    expect(zero(made[0]!.secretKey)).toBe(true)
+    expect(zero(result.secretWhileServing)).toBe(false)
+    expect(zero(result.serving.clientSecret)).toBe(true)
+  }, 30_000)
+
+  it("the picker derives its key pair once per fetch, resumes included, and wipes it after", async () => {
+    const content = randomBytes(400_000)
+    const { made, result } = await keyPairsDuring(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket, offset, connection) => {
+        socket.write(Uint8Array.of(0))
+        socket.write(content.subarray(offset, connection === 1 ? 150_000 : content.length))
+        if (connection === 1) socket.end()
+      })
+      return yield* Effect.flatMap(
+        Carry,
+        (carry) => carry.fetch(ticketFor(content, rogue.serverKey, rogue.clientSecret), destination(), { patience })
+      )
+    })))
+    expect(result.attempts).toBe(2)
+    // The first is the rogue server's own, made by the test's helper.
+    const picker = made.slice(1)
+    expect(picker).toHaveLength(1)
+    expect(zero(picker[0]!.secretKey)).toBe(true)
   }, 30_000)
 })
 

@@ -47,7 +47,7 @@ export const receive = (options: {
       options.ticket.size,
       options.quiet,
       (onProgress) => carry.fetch(options.ticket, archive, { patience: options.patience, onProgress })
-    )
+    ).pipe(Effect.ensuring(Effect.sync(() => options.ticket.clientSecret.fill(0))))
     const folder = join(work, "files")
     const files = yield* unpack({
       file: archive,

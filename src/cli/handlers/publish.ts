@@ -156,6 +156,8 @@ export const run = (o: PublishOptions) =>
           },
           dhtOptions
         ))
+      // The client secret is in the record now: the server needs only the public key it derives.
+      carrying?.ticket.clientSecret.fill(0)
       // A burn is signed now, while the key is open, so serving never holds the key itself.
       const burn = carrying !== undefined && mode.burn ? yield* revocationAfter(keypair, published) : undefined
       yield* wipe
