@@ -12,11 +12,11 @@
  * domain/carriedFiles.ts, and creates every file new (0600, folders 0700)
  * inside a fresh staging folder.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { lstat, mkdir, open, readdir } from "node:fs/promises"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { pipeline, Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { createGunzip, createGzip } from "node:zlib"
@@ -171,14 +171,19 @@ const store = async (encrypted: ReadableStream<Uint8Array>, into: string) => {
 }
 
 /** An archive refused for its content, with the rule it broke. */
-class Refusal extends Error {}
+class ArchiveRefused extends Data.TaggedError("ArchiveRefused")<{ readonly rule: string }> {}
 
 /**
- * Decrypts, decompresses and unpacks a verified archive into `into` (a new,
- * empty, private folder). Refused (`InvalidInput`, with the rule) when it
- * holds anything but regular files named as domain/carriedFiles.ts allows,
- * more than `MAX_ENTRIES` of them, more bytes than `unpackedSize`, or not
- * the session's transcript.
+ * Decrypts, decompresses and unpacks a verified archive into `into` (an
+ * empty private folder that must exist: unpacking never makes it, so a
+ * staging folder removed meanwhile is not made again). Refused
+ * (`InvalidInput`, with the rule) when it holds anything but regular files
+ * named as domain/carriedFiles.ts allows, more than `MAX_ENTRIES` of them,
+ * more bytes than `unpackedSize`, or not the session's transcript.
+ *
+ * Interrupted (Ctrl-C), it stops: gunzip, the tar parser and the file being
+ * written are destroyed, and the interruption returns only once nothing of
+ * it runs any more, so the scope that removes `into` removes it for good.
  */
 export const unpack = (options: {
   readonly file: string
@@ -191,73 +196,123 @@ export const unpack = (options: {
   Effect.gen(function*() {
     const ciphertext = Readable.toWeb(createReadStream(options.file)) as ReadableStream<Uint8Array>
     const plaintext = yield* decryptStream(ciphertext, options.identity)
-    return yield* Effect.tryPromise({
-      try: () => extractInto(plaintext, options),
-      catch: (error) =>
-        new InvalidInput({
-          reason: `The carried conversation was refused: ${
-            error instanceof Refusal ? error.message : "damaged data"
-          }. Nothing was placed.`
+    return yield* Effect.acquireUseRelease(
+      Effect.sync(() => {
+        const controller = new AbortController()
+        const running = extractInto(plaintext, options, controller.signal)
+        running.catch(() => {})
+        return { controller, running }
+      }),
+      ({ running }) =>
+        Effect.tryPromise({
+          try: () => running,
+          catch: (error) =>
+            new InvalidInput({
+              reason: `The carried conversation was refused: ${
+                error instanceof ArchiveRefused ? error.rule : "damaged data"
+              }. Nothing was placed.`
+            })
+        }),
+      ({ controller, running }) =>
+        Effect.promise(() => {
+          controller.abort()
+          return running.then(() => undefined, () => undefined)
         })
-    })
+    )
   }).pipe(Effect.withSpan("carry.unpack"))
+
+/**
+ * Makes the folders of `name` under `into` one at a time (0700), never
+ * `into` itself: each must be new, or a folder this unpacking made.
+ */
+const folderFor = async (into: string, name: string, made: Set<string>): Promise<string> => {
+  const segments = name.split("/").slice(0, -1)
+  let folder = into
+  for (const segment of segments) {
+    folder = join(folder, segment)
+    if (made.has(folder)) continue
+    await mkdir(folder, { mode: 0o700 })
+    made.add(folder)
+  }
+  return folder
+}
 
 const extractInto = async (
   plaintext: ReadableStream<Uint8Array>,
-  options: { readonly sessionId: SessionId; readonly unpackedSize: number; readonly into: string }
+  options: { readonly sessionId: SessionId; readonly unpackedSize: number; readonly into: string },
+  signal: AbortSignal
 ): Promise<ReadonlyArray<CarriedFile>> => {
   const gunzip = createGunzip()
   pipeline(Readable.fromWeb(plaintext as WebReadableStream<Uint8Array>), gunzip, () => {})
   const extract = tarExtract()
+  const stopped = new ArchiveRefused({ rule: "interrupted" })
+  const stop = () => {
+    gunzip.destroy(stopped)
+    extract.destroy(stopped)
+  }
+  signal.addEventListener("abort", stop, { once: true })
 
   const feed = async () => {
     let tarBytes = 0
     for await (const chunk of gunzip) {
       tarBytes += (chunk as Buffer).length
-      if (tarBytes > options.unpackedSize) throw new Refusal("it inflates past its signed size")
-      if (!extract.write(chunk as Buffer)) await drained(extract, () => new Refusal("the archive ended early"))
+      if (tarBytes > options.unpackedSize) throw new ArchiveRefused({ rule: "it inflates past its signed size" })
+      if (!extract.write(chunk as Buffer)) {
+        await drained(extract, () => new ArchiveRefused({ rule: "the archive ended early" }))
+      }
     }
     extract.end()
   }
 
   const consume = async () => {
     const files: Array<CarriedFile> = []
+    const made = new Set<string>()
     for await (const entry of extract) {
       const { name, size, type } = entry.header
-      if (files.length >= MAX_ENTRIES) throw new Refusal(`more than ${MAX_ENTRIES} files`)
-      if (type !== "file") throw new Refusal(`${JSON.stringify(name)} is not a regular file`)
+      if (files.length >= MAX_ENTRIES) throw new ArchiveRefused({ rule: `more than ${MAX_ENTRIES} files` })
+      if (type !== "file") throw new ArchiveRefused({ rule: `${JSON.stringify(name)} is not a regular file` })
       const kind = carriedKind(name, options.sessionId)
-      if (kind._tag === "Left") throw new Refusal(`${JSON.stringify(name)}: ${kind.left}`)
-      const path = join(options.into, ...name.split("/"))
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-      const out = await open(path, "wx", 0o600).catch(() => {
-        throw new Refusal(`${JSON.stringify(name)} appears twice`)
+      if (kind._tag === "Left") throw new ArchiveRefused({ rule: `${JSON.stringify(name)}: ${kind.left}` })
+      if (signal.aborted) throw stopped
+      const folder = await folderFor(options.into, name, made)
+      const path = join(folder, name.slice(name.lastIndexOf("/") + 1))
+      const out = await open(path, "wx", 0o600).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "EEXIST" ? new ArchiveRefused({ rule: `${JSON.stringify(name)} appears twice` }) : error
       })
+      const closeOnStop = () => void out.close().catch(() => {})
+      signal.addEventListener("abort", closeOnStop, { once: true })
       try {
         for await (const chunk of entry) await out.write(chunk)
       } finally {
-        await out.close()
+        signal.removeEventListener("abort", closeOnStop)
+        await out.close().catch(() => {})
       }
       files.push({ name, kind: kind.right, size })
     }
-    if (!files.some((file) => file.kind === "session")) throw new Refusal("it does not hold the session's transcript")
+    if (!files.some((file) => file.kind === "session")) {
+      throw new ArchiveRefused({ rule: "it does not hold the session's transcript" })
+    }
     return files
   }
 
   const consuming = consume()
   const feeding = feed()
-  // The first failure stops the other side: a refused entry ends the inflation, a damaged stream the entries.
-  const [consumed, fed] = await Promise.allSettled([
-    consuming.catch((error: Error) => {
-      gunzip.destroy()
-      throw error
-    }),
-    feeding.catch((error: Error) => {
-      extract.destroy(error)
-      throw error
-    })
-  ])
-  const failures = [consumed, fed].flatMap((result) => result.status === "rejected" ? [result.reason as unknown] : [])
-  if (failures.length > 0) throw failures.find((error) => error instanceof Refusal) ?? failures[0]
-  return (consumed as PromiseFulfilledResult<ReadonlyArray<CarriedFile>>).value
+  try {
+    // The first failure stops the other side: a refused entry ends the inflation, a damaged stream the entries.
+    const [consumed, fed] = await Promise.allSettled([
+      consuming.catch((error: Error) => {
+        gunzip.destroy()
+        throw error
+      }),
+      feeding.catch((error: Error) => {
+        extract.destroy(error)
+        throw error
+      })
+    ])
+    const failures = [consumed, fed].flatMap((result) => result.status === "rejected" ? [result.reason as unknown] : [])
+    if (failures.length > 0) throw failures.find((error) => error instanceof ArchiveRefused) ?? failures[0]
+    return (consumed as PromiseFulfilledResult<ReadonlyArray<CarriedFile>>).value
+  } finally {
+    signal.removeEventListener("abort", stop)
+  }
 }

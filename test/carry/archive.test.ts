@@ -5,10 +5,11 @@
  * publisher made them), writing nothing outside its staging folder and no
  * more than the signed size.
  */
-import { Effect, Either } from "effect"
+import { Effect, Either, Fiber } from "effect"
 import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
 import { afterAll, describe, expect, it } from "vitest"
 import { pack, unpack } from "../../src/carry/archive.js"
 import { encrypt } from "../../src/crypto/age.js"
@@ -160,5 +161,47 @@ describe("unpack refuses a hostile archive", () => {
     const archive = await sealedArchive(tar, recipientOf(Keypair.generate().publicKey), join(fresh("in"), "a.age"))
     const { result } = await unpackInto(archive.file, archive.tarSize)
     expect(Either.isLeft(result) && result.left._tag).toBe("DecryptionFailed")
+  })
+})
+
+describe("unpack interrupted (Ctrl-C)", () => {
+  it("stops writing before the interruption returns", async () => {
+    const project = fresh("project")
+    const tree: Record<string, Uint8Array> = { [`${id}.jsonl`]: randomBytes(5_000_000) }
+    for (let i = 0; i < 300; i++) tree[`memory/n${String(i).padStart(3, "0")}.md`] = randomBytes(100_000)
+    writeTree(project, tree)
+    const packed = await Effect.runPromise(
+      pack({ folder: project, sessionId: id, recipient, into: join(fresh("out"), "a.age") })
+    )
+    const staging = fresh("staging")
+    const fiber = Effect.runFork(unpack({
+      file: packed.file,
+      identity: identityOf(picker),
+      sessionId: id,
+      unpackedSize: packed.unpackedSize,
+      into: staging
+    }))
+    while (!existsSync(join(staging, "memory"))) await sleep(5)
+    await Effect.runPromise(Fiber.interrupt(fiber))
+    const then = filesUnder(staging)
+    // An extraction left running would write the other 30 MB meanwhile.
+    await sleep(1000)
+    expect(filesUnder(staging)).toEqual(then)
+    expect(Object.keys(then).length).toBeLessThan(301)
+  }, 60_000)
+
+  it("never makes its staging folder: one removed meanwhile is not made again", async () => {
+    const tar = await tarOf([{ header: { name: `${id}.jsonl` }, content: new TextEncoder().encode("{}\n") }])
+    const archive = await sealedArchive(tar, recipient, join(fresh("in"), "a.age"))
+    const gone = join(fresh("work"), "files")
+    const result = await Effect.runPromise(Effect.either(unpack({
+      file: archive.file,
+      identity: identityOf(picker),
+      sessionId: id,
+      unpackedSize: archive.tarSize,
+      into: gone
+    })))
+    expect(Either.isLeft(result)).toBe(true)
+    expect(existsSync(gone)).toBe(false)
   })
 })

@@ -8,13 +8,14 @@
  */
 import { FileSystem } from "@effect/platform"
 import { type Duration, Effect } from "effect"
-import { rm } from "node:fs/promises"
+import { mkdir, rm } from "node:fs/promises"
 import { join } from "node:path"
 import { type CarriedFile, unpack } from "../../carry/archive.js"
 import type { CarryTicket } from "../../domain/carryTicket.js"
 import { FileError } from "../../domain/errors.js"
 import type { SessionId } from "../../domain/sessionId.js"
 import { Carry, type CarryVia } from "../../services/Carry.js"
+import { fileError } from "../../services/secretFile.js"
 import { withProgress } from "./progress.js"
 import { workFolder } from "./serve.js"
 
@@ -49,6 +50,10 @@ export const receive = (options: {
       (onProgress) => carry.fetch(options.ticket, archive, { patience: options.patience, onProgress })
     ).pipe(Effect.ensuring(Effect.sync(() => options.ticket.clientSecret.fill(0))))
     const folder = join(work, "files")
+    yield* Effect.tryPromise({
+      try: () => mkdir(folder, { mode: 0o700 }),
+      catch: (error) => fileError(folder, "Cannot make the staging folder", error)
+    })
     const files = yield* unpack({
       file: archive,
       identity: options.identity(),
