@@ -181,13 +181,17 @@ describe("the local copy of the conversation", () => {
     const full = read(join(folder, `${sessionId}.jsonl`))
     const local = join(folderOf(b, project), `${sessionId}.jsonl`)
     mkdirSync(folderOf(b, project), { recursive: true })
-    writeFileSync(local, full.slice(0, full.indexOf("\n") + 1))
+    const older = full.slice(0, full.indexOf("\n") + 1)
+    writeFileSync(local, older)
     const publisher = await serve(a, project)
     try {
       const updated = await b.run(["pickup", "-y"])
       expect(updated.code).toBe(0)
       expect(updated.stderr).toContain("it held an older copy of this conversation")
       expect(read(local)).toBe(full)
+      // The older copy is kept, not thrown away.
+      const kept = /The older copies are kept in (\S+)\./.exec(updated.stderr)![1]!.replace(/^~/, b.home)
+      expect(read(join(kept, `${sessionId}.jsonl`))).toBe(older)
 
       const same = await b.run(["pickup", "-y"])
       expect(same.code).toBe(0)

@@ -9,7 +9,7 @@
 import { FileSystem } from "@effect/platform"
 import { type Duration, Effect } from "effect"
 import { mkdir, rm } from "node:fs/promises"
-import { join } from "node:path"
+import { dirname, join } from "node:path"
 import { type CarriedFile, unpack } from "../../carry/archive.js"
 import type { CarryTicket } from "../../domain/carryTicket.js"
 import { FileError } from "../../domain/errors.js"
@@ -66,19 +66,29 @@ export const receive = (options: {
     return { folder, files, via: fetched.via, attempts: fetched.attempts } satisfies Received
   })
 
+/** Where placement keeps the older copies it replaces, beside the staging folder, until `keepAside` moves them. */
+export const previousFolder = (received: Received) => join(dirname(received.folder), "previous")
+
 /**
- * Moves the carried files out of the staging folder to
- * `<state>/carried/<id>-<time>/`, where they stay for the user: nothing the
- * picker received is thrown away when it could not be placed.
+ * Keeps for the user, in a new folder `<state>/carried/<id>-XXXXXX/`, what
+ * must not be thrown away with the staging folder: the carried files when
+ * `carried` (some could not be placed), and under `previous/` the older
+ * copies placement replaced. Nothing the picker received or had is lost.
  */
-export const keepAside = (received: Received, stateDir: string, sessionId: SessionId) =>
+export const keepAside = (received: Received, stateDir: string, sessionId: SessionId, carried: boolean) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const base = join(stateDir, "carried")
     yield* fs.makeDirectory(base, { recursive: true, mode: 0o700 })
-    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*$/, "")
-    const aside = join(base, `${sessionId}-${stamp}`)
-    yield* fs.rename(received.folder, aside)
+    const aside = yield* fs.makeTempDirectory({ directory: base, prefix: `${sessionId}-` })
+    if (carried) {
+      for (const name of yield* fs.readDirectory(received.folder)) {
+        yield* fs.rename(join(received.folder, name), join(aside, name))
+      }
+    }
+    if (yield* fs.exists(previousFolder(received))) {
+      yield* fs.rename(previousFolder(received), join(aside, "previous"))
+    }
     return aside
   }).pipe(
     Effect.mapError((error) =>

@@ -33,7 +33,7 @@ import { Passphrase } from "../../services/Passphrase.js"
 import { type CarriedPlaced, SessionPlacement } from "../../services/SessionPlacement.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
-import { keepAside, receive, type Received } from "../carry/receive.js"
+import { keepAside, previousFolder, receive, type Received } from "../carry/receive.js"
 import type { PickupOptions } from "../commands/pickup.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
@@ -216,10 +216,12 @@ export const run = (o: PickupOptions) =>
           const files = received.right
           const placed = yield* placement.placeCarried(
             { folder: files.folder, sessionId, files: files.files },
-            carriedTarget
+            carriedTarget,
+            previousFolder(files)
           )
-          const aside = placed.conflicts.length > 0 || placed.keptLocal.length > 0
-            ? yield* keepAside(files, yield* stateFolder, sessionId)
+          const keepCarried = placed.conflicts.length > 0 || placed.keptLocal.length > 0
+          const aside = keepCarried || placed.previous.length > 0
+            ? yield* keepAside(files, yield* stateFolder, sessionId, keepCarried)
             : undefined
           carried = { bytes: ticket.size, via: files.via, placed, aside }
           if (!placed.placed) {
@@ -348,6 +350,15 @@ const carriedLines = (bytes: number, received: Received, placed: CarriedPlaced, 
     ...placed.updated.map((file) => `  updated  ${homeRelative(file)} (it held an older copy of this conversation)`),
     ...placed.unchanged.map((file) => `  same     ${homeRelative(file)}`)
   ]
+  if (placed.previous.length > 0) {
+    lines.push(`  The older copies are kept in ${homeRelative(path.join(aside!, "previous"))}.`)
+  }
+  for (const file of placed.recent) {
+    lines.push(
+      `  ${homeRelative(file)} was written to in the last minute: if a claude session is open on it, close it;` +
+        " what it wrote is in the kept copy."
+    )
+  }
   for (const file of placed.keptLocal) {
     lines.push(`  kept     ${homeRelative(file)} (yours differs; the carried one is in ${homeRelative(aside!)})`)
   }
