@@ -287,6 +287,42 @@ describe("when the publisher is not serving", () => {
   }, 120_000)
 })
 
+describe("your own --burn handoff, when the carried conversation is not placed", () => {
+  it("falling back to a local copy (launching claude, or --no-launch) keeps the handoff: the newer conversation is still there", async () => {
+    const { a, b, project, sessionId } = pair()
+    b.writeSession(project, sessionId)
+    const publisher = await serve(a, project, ["--burn"])
+    publisher.signal("SIGINT")
+    await stopped(publisher)
+
+    const launched = await b.run(["pickup", "-y", "--timeout", "3s"])
+    expect(launched.code).toBe(0)
+    expect(launched.stderr).toContain("Using this machine's copy of the session instead")
+    expect(launched.stderr).not.toContain("Burned")
+    const listed = jsonOf(await b.run(["pickup", "--no-launch", "--json", "--timeout", "3s"]))
+    expect(listed).toMatchObject({ sessionId, carried: false, burn: true, burned: false })
+    expect(listed.notCarried).toContain("The publisher is not serving the conversation")
+    // Still there: neither pickup burned it.
+    expect((await b.run(["pickup", "--no-launch", "--json", "--timeout", "3s"])).code).toBe(0)
+  })
+
+  it("another conversation under the name (--no-launch): not burned", async () => {
+    const { a, b, project, sessionId } = pair()
+    const local = join(folderOf(b, project), `${sessionId}.jsonl`)
+    mkdirSync(folderOf(b, project), { recursive: true })
+    writeFileSync(local, "{\"type\":\"summary\",\"summary\":\"B's own\"}\n")
+    const publisher = await serve(a, project, ["--burn"])
+    try {
+      const picked = jsonOf(await b.run(["pickup", "--no-launch", "--json", "-y"]))
+      expect(picked).toMatchObject({ carried: true, placed: false, burned: false })
+      // The publisher serves on: the transfer completed, and it burns the handoff itself.
+      expect(await stopped(publisher)).toMatchObject({ reason: "burned" })
+    } finally {
+      publisher.signal("SIGKILL")
+    }
+  })
+})
+
 describe("bytes that are not the signed ones", () => {
   it("a publisher serving altered bytes: refused by the digest (exit 3), nothing placed, nothing left", async () => {
     const { b, key, project, sessionId } = pair()

@@ -232,6 +232,12 @@ export const run = (o: PickupOptions) =>
         }).pipe(Effect.scoped)
 
       const ready = payload.carry === undefined ? place : placeCarried(payload.carry)
+      /**
+       * Whether a burn may remove the handoff: a carried conversation that was
+       * not placed (not fetched, fallen back to an older local copy, or kept
+       * aside) is still reachable only through it.
+       */
+      const carriedPlaced = () => payload.carry === undefined || carried?.placed.placed === true
 
       if (o.noLaunch) {
         // Everything but starting claude: the session is put in place when it can be, so the
@@ -242,9 +248,8 @@ export const run = (o: PickupOptions) =>
         if (placed._tag === "Left" && placed.left._tag === "TransferRefused") return yield* placed.left.error
         if (placed._tag === "Left" && !o.json) yield* Console.error(placed.left.message)
         const dir = placed._tag === "Right" ? placed.right.dir : payload.carry === undefined ? target : carriedTarget
-        // A carried conversation that never arrived is not burned: the handoff is all there is of it here.
-        const received = payload.carry === undefined || carried !== undefined || notCarried !== undefined
-        if (burnNow && own && received) yield* burn(handoffs, keypair!, o.json)
+        const burned = burnNow && own && carriedPlaced()
+        if (burned) yield* burn(handoffs, keypair!, o.json)
         if (o.json) {
           return yield* Console.log(JSON.stringify({
             sessionId,
@@ -254,7 +259,7 @@ export const run = (o: PickupOptions) =>
             createdAt: record.createdAt,
             expiresAt: expiresAt(record),
             burn: record.burn,
-            burned: burnNow && own && received,
+            burned,
             pin: record.pinSalt !== undefined,
             recipient: record.recipient ?? null,
             sessionFile: placed._tag === "Right"
@@ -300,8 +305,10 @@ export const run = (o: PickupOptions) =>
       }
       const { dir } = yield* ready.pipe(Effect.catchTag("TransferRefused", ({ error }) => Effect.fail(error)))
 
-      if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
-      else if (record.burn) {
+      if (burnNow && own && carriedPlaced()) yield* burn(handoffs, keypair!, o.json)
+      else if (burnNow && own) {
+        yield* Console.error("Not burned: the carried conversation was not placed, and the handoff still leads to it.")
+      } else if (record.burn) {
         yield* Console.error(
           carried !== undefined
             ? "This is a burn-after-reading handoff: its publisher removes it now that the transfer is complete."
