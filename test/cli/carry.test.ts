@@ -139,6 +139,55 @@ describe("a carried handoff", () => {
     await stopped(publisher)
   })
 
+  it("someone else's project memory is kept aside, not installed (Claude Code would read it into every session), unless --with-memory", async () => {
+    const { a, key, project } = pair()
+    const c = colleague()
+    const publisher = await serve(a, project, ["--share", c.key.display])
+    try {
+      const memory = join(folderOf(c.machine, project), "memory")
+      const kept = await c.machine.run(["pickup", key.display, "--no-launch", "-y"], { cwd: c.machine.home })
+      expect(kept.code).toBe(0)
+      expect(existsSync(memory)).toBe(false)
+      const folder = /Not installed: the project memory it carries \(1 file\), kept in (\S+)\./.exec(kept.stderr)![1]!
+      expect(read(join(folder.replace(/^~/, c.machine.home), "MEMORY.md"))).toBe("# Notes from A\n")
+      expect(kept.stderr).toContain("only with --with-memory")
+
+      const installed = jsonOf(
+        await c.machine.run(["pickup", key.display, "--no-launch", "--json", "-y", "--with-memory"], {
+          cwd: c.machine.home
+        })
+      )
+      expect(installed).toMatchObject({ carried: true, placed: true, carriedMemoryAside: null })
+      expect(read(join(memory, "MEMORY.md"))).toBe("# Notes from A\n")
+    } finally {
+      publisher.signal("SIGINT")
+    }
+    await stopped(publisher)
+  })
+
+  it("someone else's handoff naming a folder of this machine: not taken without -y or --project-dir", async () => {
+    const { a, key, project } = pair()
+    const c = colleague()
+    const publisher = await serve(a, project, ["--share", c.key.display])
+    try {
+      const refused = jsonOf(
+        await c.machine.run(["pickup", key.display, "--no-launch", "--json"], { cwd: c.machine.home })
+      )
+      expect(refused).toMatchObject({ placed: false, carried: false })
+      expect(refused.notPlaced).toBe(
+        `This handoff from ${key.display} names ${project} as its project.\n` +
+          "Pass -y to put the carried conversation there, or --project-dir DIR to choose."
+      )
+      const launched = await c.machine.run(["pickup", key.display], { cwd: c.machine.home })
+      expect(launched.code).toBe(1)
+      expect(failureOf(launched)).toBe(refused.notPlaced)
+      expect(existsSync(folderOf(c.machine, project))).toBe(false)
+    } finally {
+      publisher.signal("SIGINT")
+    }
+    await stopped(publisher)
+  })
+
   it("--pin --burn: a colleague picks up with the PIN; the publisher burns the handoff after that transfer", async () => {
     const { a, key, project, sessionId } = pair()
     const c = colleague()

@@ -71,21 +71,24 @@ export const previousFolder = (received: Received) => join(dirname(received.fold
 
 /**
  * Keeps for the user, in a new folder `<state>/carried/<id>-XXXXXX/`, what
- * must not be thrown away with the staging folder: the carried files when
- * `carried` (some could not be placed), and under `previous/` the older
- * copies placement replaced. Nothing the picker received or had is lost.
+ * must not be thrown away with the staging folder: the carried files
+ * (`all` when some could not be placed, or only the `memory` that was not
+ * installed), and under `previous/` the older copies placement replaced.
+ * Nothing the picker received or had is lost.
  */
-export const keepAside = (received: Received, stateDir: string, sessionId: SessionId, carried: boolean) =>
+export const keepAside = (
+  received: Received,
+  stateDir: string,
+  sessionId: SessionId,
+  carried: "all" | "memory" | "none"
+) =>
   Effect.gen(function*() {
     const fs = yield* FileSystem.FileSystem
     const base = join(stateDir, "carried")
     yield* fs.makeDirectory(base, { recursive: true, mode: 0o700 })
     const aside = yield* fs.makeTempDirectory({ directory: base, prefix: `${sessionId}-` })
-    if (carried) {
-      for (const name of yield* fs.readDirectory(received.folder)) {
-        yield* fs.rename(join(received.folder, name), join(aside, name))
-      }
-    }
+    const names = carried === "all" ? yield* fs.readDirectory(received.folder) : carried === "memory" ? ["memory"] : []
+    for (const name of names) yield* fs.rename(join(received.folder, name), join(aside, name))
     if (yield* fs.exists(previousFolder(received))) {
       yield* fs.rename(previousFolder(received), join(aside, "previous"))
     }

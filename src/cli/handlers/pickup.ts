@@ -134,16 +134,19 @@ export const run = (o: PickupOptions) =>
       /** Where a carried conversation goes: --project-dir, else the payload's project when it is here, else here. */
       const carriedTarget = Option.getOrElse(o.projectDir, () => projectHere ? payload.project : process.cwd())
 
-      /** A directory that neither --project-dir nor the payload named needs -y or a yes. */
-      const confirmTarget = (question: string) =>
+      /**
+       * A directory that --project-dir did not name needs -y or a yes: the
+       * current directory, or the payload's project when someone else's
+       * handoff names it (they choose which of your folders it lands in).
+       */
+      const confirmTarget = (
+        question: string,
+        refusal = `The project ${payload.project} is not on this machine.\n` +
+          "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
+      ) =>
         Effect.gen(function*() {
           if (Option.isSome(o.projectDir) || o.yes) return
-          if (!terminal.interactive) {
-            return yield* new InvalidInput({
-              reason: `The project ${payload.project} is not on this machine.\n` +
-                "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
-            })
-          }
+          if (!terminal.interactive) return yield* new InvalidInput({ reason: refusal })
           if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
         })
       const andResume = (dir: string) => o.noLaunch ? "" : ` and resume in ${homeRelative(dir)}`
@@ -187,6 +190,13 @@ export const run = (o: PickupOptions) =>
             yield* confirmTarget(
               `Put the carried conversation in ${homeRelative(carriedTarget)}'s folder${andResume(carriedTarget)}?`
             )
+          } else if (!own) {
+            yield* confirmTarget(
+              `This handoff names ${homeRelative(carriedTarget)} as its project. Put the carried conversation in ` +
+                `its folder${andResume(carriedTarget)}?`,
+              `This handoff from ${toDisplay(publisher)} names ${payload.project} as its project.\n` +
+                "Pass -y to put the carried conversation there, or --project-dir DIR to choose."
+            )
           }
           const host = payload.hostname === "" ? "the publishing machine" : payload.hostname
           const received = yield* Effect.either(
@@ -214,20 +224,32 @@ export const run = (o: PickupOptions) =>
             return yield* place
           }
           const files = received.right
+          // Claude Code reads a project's memory into every session of the project: someone else's only on request.
+          const memory = own || o.withMemory ? 0 : files.files.filter(({ kind }) => kind === "memory").length
           const placed = yield* placement.placeCarried(
-            { folder: files.folder, sessionId, files: files.files },
+            {
+              folder: files.folder,
+              sessionId,
+              files: memory === 0 ? files.files : files.files.filter(({ kind }) => kind !== "memory")
+            },
             carriedTarget,
             previousFolder(files)
           )
           const keepCarried = placed.conflicts.length > 0 || placed.keptLocal.length > 0
-          const aside = keepCarried || placed.previous.length > 0
-            ? yield* keepAside(files, yield* stateFolder, sessionId, keepCarried)
+          const aside = keepCarried || memory > 0 || placed.previous.length > 0
+            ? yield* keepAside(
+              files,
+              yield* stateFolder,
+              sessionId,
+              keepCarried ? "all" : memory > 0 ? "memory" : "none"
+            )
             : undefined
-          carried = { bytes: ticket.size, via: files.via, placed, aside }
+          const memoryAside = memory > 0 ? { files: memory, folder: path.join(aside!, "memory") } : undefined
+          carried = { bytes: ticket.size, via: files.via, placed, aside, memoryAside }
           if (!placed.placed) {
             return yield* new InvalidInput({ reason: conflictMessage(sessionId, placed, aside!) })
           }
-          if (!o.json) yield* Console.error(carriedLines(ticket.size, files, placed, aside))
+          if (!o.json) yield* Console.error(carriedLines(ticket.size, files, placed, aside, memoryAside))
           return { dir: placed.dir, file: placed.file, copied: [] }
         }).pipe(Effect.scoped)
 
@@ -283,6 +305,7 @@ export const run = (o: PickupOptions) =>
               conflicts: carried.placed.conflicts
             },
             carriedCopy: carried?.aside ?? null,
+            carriedMemoryAside: carried?.memoryAside?.folder ?? null,
             notCarried: notCarried ?? null
           }))
         }
@@ -295,7 +318,7 @@ export const run = (o: PickupOptions) =>
         // Asked unless the copy question above already named the directory claude starts in.
         const dir = payload.carry === undefined
           ? located._tag === "Right" && (inProject || Option.isSome(o.projectDir)) ? target : undefined
-          : projectHere || Option.isSome(o.projectDir)
+          : (projectHere && own) || Option.isSome(o.projectDir)
           ? carriedTarget
           : undefined
         if (dir !== undefined) {
@@ -345,10 +368,18 @@ interface CarriedOutcome {
   readonly placed: CarriedPlaced
   /** Where the carried files were kept, when some could not be placed. */
   readonly aside: string | undefined
+  /** Someone else's project memory, not installed: how many files, and where they are. */
+  readonly memoryAside: { readonly files: number; readonly folder: string } | undefined
 }
 
 /** What was received and where it went, for a person. */
-const carriedLines = (bytes: number, received: Received, placed: CarriedPlaced, aside: string | undefined) => {
+const carriedLines = (
+  bytes: number,
+  received: Received,
+  placed: CarriedPlaced,
+  aside: string | undefined,
+  memoryAside: CarriedOutcome["memoryAside"]
+) => {
   const lines = [
     `Carried ${received.files.length} file${received.files.length === 1 ? "" : "s"} (${
       formatBytes(bytes)
@@ -357,6 +388,15 @@ const carriedLines = (bytes: number, received: Received, placed: CarriedPlaced, 
     ...placed.updated.map((file) => `  updated  ${homeRelative(file)} (it held an older copy of this conversation)`),
     ...placed.unchanged.map((file) => `  same     ${homeRelative(file)}`)
   ]
+  if (memoryAside !== undefined) {
+    lines.push(
+      `  Not installed: the project memory it carries (${memoryAside.files} file${
+        memoryAside.files === 1 ? "" : "s"
+      }), kept in ${homeRelative(memoryAside.folder)}.`,
+      "  Claude Code reads a project's memory into every session of the project; someone else's is installed",
+      "  only with --with-memory."
+    )
+  }
   if (placed.previous.length > 0) {
     lines.push(`  The older copies are kept in ${homeRelative(path.join(aside!, "previous"))}.`)
   }
