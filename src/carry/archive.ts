@@ -25,20 +25,11 @@ import { decryptStream, encryptStream } from "../crypto/age.js"
 import { type CarriedKind, carriedKind, MAX_ENTRIES } from "../domain/carriedFiles.js"
 import { type DecryptionFailed, FileError, InvalidInput, NotFound } from "../domain/errors.js"
 import type { SessionId } from "../domain/sessionId.js"
+import type { Packed } from "../services/CarryPublisher.js"
 import { fileError } from "../services/secretFile.js"
 import { drained } from "./drained.js"
 
 export const GZIP_LEVEL = 1
-
-export interface Packed {
-  /** The encrypted archive, as it travels. */
-  readonly file: string
-  readonly size: number
-  readonly digest: Uint8Array
-  /** The tar stream's size: what the archive is once decrypted and decompressed. */
-  readonly unpackedSize: number
-  readonly files: number
-}
 
 export interface CarriedFile {
   /** Relative, `/`-separated, checked by `carriedKind`. */

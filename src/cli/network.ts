@@ -101,6 +101,14 @@ export const carryLayer = (config: CarrySettings) =>
     )
   )
 
+/** `CarryPublisher` serving over HyperDHT as `config` says; it needs the `Dht` the record is on. */
+export const carryPublisherLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => import("../carry/publisher.js")).pipe(
+      Effect.map((publisher) => publisher.layer.pipe(Layer.provide(carryLayer(config))))
+    )
+  )
+
 /** `Handoffs` (and the `Dht` under it) over the transport that `config` describes. */
 export const handoffsLayer = (config: DhtSettings) =>
   Layer.unwrapEffect(

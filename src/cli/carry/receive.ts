@@ -11,13 +11,13 @@ import { type Duration, Effect } from "effect"
 import { mkdir, rm } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { type CarriedFile, unpack } from "../../carry/archive.js"
+import { workFolder } from "../../carry/workFolder.js"
 import type { CarryTicket } from "../../domain/carryTicket.js"
 import { FileError } from "../../domain/errors.js"
 import type { SessionId } from "../../domain/sessionId.js"
 import { Carry, type CarryVia } from "../../services/Carry.js"
 import { fileError } from "../../services/secretFile.js"
 import { withProgress } from "./progress.js"
-import { workFolder } from "./serve.js"
 
 export interface Received {
   /** The staging folder holding the files; removed with the scope unless kept aside. */

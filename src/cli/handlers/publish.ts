@@ -16,17 +16,18 @@ import type { Keypair, PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
+import { type Carrying, CarryPublisher } from "../../services/CarryPublisher.js"
 import type { Published } from "../../services/Handoffs.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import { type Carrying, serveUntilDone, startCarrying } from "../carry/serve.js"
+import { serveLogged } from "../carry/serve.js"
 import type { PublishOptions } from "../commands/publish.js"
 import { eventLog, KEEPALIVE_ENDINGS, keepAliveLogged } from "../keepalive.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { carryLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
+import { carryPublisherLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
 import { showQr } from "../qr.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
@@ -132,13 +133,14 @@ export const run = (o: PublishOptions) =>
       if (pin !== undefined) pinKey = yield* derivePinKey(pin)
       const carrying = carried !== undefined
         ? yield* withSpinner("Packing the conversation and announcing it", o.json, () =>
-          startCarrying({
-            sessionId: session.sessionId,
-            file: carried.file,
-            recipient: pinKey?.recipient() ?? recipientOf(share ?? publicKey),
-            stateDir: carried.stateDir,
-            timeout: network.timeout
-          }).pipe(Effect.provide(carryLayer(carried.network))))
+          Effect.flatMap(CarryPublisher, (publisher) =>
+            publisher.start({
+              sessionId: session.sessionId,
+              file: carried.file,
+              recipient: pinKey?.recipient() ?? recipientOf(share ?? publicKey),
+              stateDir: carried.stateDir,
+              timeout: network.timeout
+            })).pipe(Effect.provide(carryPublisherLayer(carried.network))))
         : undefined
       const published = yield* withSpinner("Publishing to the DHT", o.json, (dhtOptions) =>
         handoffs.publish(
@@ -163,7 +165,9 @@ export const run = (o: PublishOptions) =>
       yield* wipe
       yield* report(o, session, publicKey, share, mode, pin !== undefined, published, carrying)
       if (carrying !== undefined) {
-        yield* serveUntilDone({ publisher: publicKey, published, carrying, burn, every: every!, json: o.json })
+        yield* serveLogged({ publisher: publicKey, published, carrying, burn, every: every!, json: o.json }).pipe(
+          Effect.provide(carryPublisherLayer(carried!.network))
+        )
       } else if (every !== undefined) {
         yield* keepPublished(publicKey, published, every, o.json)
       }
