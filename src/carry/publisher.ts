@@ -10,7 +10,7 @@ import type { CarryTicket } from "../domain/carryTicket.js"
 import { NetworkError } from "../domain/errors.js"
 import { expiresAt } from "../domain/expiry.js"
 import { Carry } from "../services/Carry.js"
-import { CarryPublisher, type ServeOptions, type StartOptions } from "../services/CarryPublisher.js"
+import { CarryPublisher, CHECK_EVERY_MAX, type ServeOptions, type StartOptions } from "../services/CarryPublisher.js"
 import { Dht } from "../services/Dht.js"
 import { keepAlive } from "../services/Keepalive.js"
 import { pack } from "./archive.js"
@@ -84,6 +84,7 @@ export const layer: Layer.Layer<CarryPublisher, never, Carry | Dht | FileSystem.
         seq: published.report.seq,
         expiresAt: expiresAt(published.record),
         every,
+        checkEvery: Duration.min(every, Duration.decode(CHECK_EVERY_MAX)),
         onEvent: options.onEvent
       }).pipe(Effect.provideService(Dht, dht))
       // The first to end decides, a failed burn included; the others are interrupted.

@@ -52,6 +52,9 @@ export type ServingEnd = "burned" | "expired" | "replaced" | "revoked" | "interr
 /** What happens while serving, in order: transfers and keepalive rounds. */
 export type PublisherEvent = ServeEvent | KeepaliveEvent
 
+/** How often, at most, serving looks at the key's newest packet: a revoke or a newer publish ends it within that. */
+export const CHECK_EVERY_MAX: Duration.DurationInput = "60 seconds"
+
 export interface ServeOptions {
   readonly publisher: PublicKey
   readonly published: Published
@@ -77,8 +80,9 @@ export class CarryPublisher extends Context.Tag("cclink/CarryPublisher")<CarryPu
   readonly start: (options: StartOptions) => Effect.Effect<Carrying, FileError | NotFound | NetworkError, Scope.Scope>
   /**
    * Serves until the handoff ends, keeping the record alive every `every`
-   * (a revoke or a newer publish, seen then, ends serving). Fails only when
-   * a burn handoff was transferred but its revocation could not be stored.
+   * and looking at the key's newest packet at least every minute (a revoke
+   * or a newer publish ends serving within it). Fails only when a burn
+   * handoff was transferred but its revocation could not be stored.
    */
   readonly serve: (options: ServeOptions) => Effect.Effect<ServingEnd, NetworkError>
 }>() {}
