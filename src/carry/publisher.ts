@@ -4,7 +4,7 @@
  * Mainline in the command line, the in-memory layers in tests).
  */
 import { FileSystem } from "@effect/platform"
-import { Duration, Effect, Layer, Queue } from "effect"
+import { Duration, Effect, Layer, Option, Queue, Ref } from "effect"
 import { dirname, join } from "node:path"
 import type { CarryTicket } from "../domain/carryTicket.js"
 import { NetworkError } from "../domain/errors.js"
@@ -67,12 +67,17 @@ export const layer: Layer.Layer<CarryPublisher, never, Carry | Dht | FileSystem.
 
     const serve = Effect.fn("CarryPublisher.serve")(function*(options: ServeOptions) {
       const { burn, carrying, every, published, publisher } = options
+      /** The burn's outcome, once a transfer started it. */
+      const burned = yield* Ref.make(Option.none<Effect.Effect<void, NetworkError>>())
       const transfers = Effect.gen(function*() {
         while (true) {
           const event = yield* Queue.take(carrying.serving.events)
           yield* options.onEvent(event)
           if (event._tag === "Transferred" && burn !== undefined) {
-            yield* burnWith(options, burn)
+            // Acknowledged: the burn runs to its end (the DHT's own deadline), a stop meanwhile waits for it.
+            yield* Effect.uninterruptible(
+              Effect.flatMap(Effect.exit(burnWith(options, burn)), (exit) => Ref.set(burned, Option.some(exit)))
+            )
             return "burned" as const
           }
         }
@@ -88,10 +93,14 @@ export const layer: Layer.Layer<CarryPublisher, never, Carry | Dht | FileSystem.
         onEvent: options.onEvent
       }).pipe(Effect.provideService(Dht, dht))
       // The first to end decides, a failed burn included; the others are interrupted.
-      return yield* Effect.raceFirst(
+      const end = yield* Effect.raceFirst(
         Effect.raceFirst(transfers, kept),
         Effect.as(options.stop, "interrupted" as const)
       )
+      const burnt = yield* Ref.get(burned)
+      if (Option.isNone(burnt)) return end
+      yield* burnt.value
+      return "burned" as const
     })
 
     return CarryPublisher.of({ start, serve })

@@ -62,7 +62,8 @@ export interface ServeOptions {
   /**
    * For a burn handoff, the revocation signed when it was published (so the
    * key itself is not kept while serving): stored once the first transfer is
-   * acknowledged.
+   * acknowledged, and then stored to the end, whatever stops serving
+   * meanwhile.
    */
   readonly burn: Uint8Array | undefined
   /** How often the record is stored again (`--every`), as `--keepalive` does. */

@@ -7,7 +7,7 @@
  */
 import { NodeFileSystem } from "@effect/platform-node"
 import { it } from "@effect/vitest"
-import { Duration, Effect, Either, Fiber, HashMap, Layer, Ref, TestClock } from "effect"
+import { Deferred, Duration, Effect, Either, Fiber, HashMap, Layer, Ref, TestClock } from "effect"
 import { join } from "node:path"
 import { afterAll, describe, expect } from "vitest"
 import * as CarryMemory from "../../src/carry/memory.js"
@@ -18,6 +18,7 @@ import { sign, toBytes } from "../../src/dht/signedPacket.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
 import { Keypair } from "../../src/domain/keys.js"
 import { parseSessionId } from "../../src/domain/sessionId.js"
+import { Carry } from "../../src/services/Carry.js"
 import { CarryPublisher, type PublisherEvent, type ServeOptions } from "../../src/services/CarryPublisher.js"
 import { Dht } from "../../src/services/Dht.js"
 import { Handoffs } from "../../src/services/Handoffs.js"
@@ -85,4 +86,34 @@ describe("CarryPublisher.serve", () => {
       expect(serving.unsafePoll()).not.toBeNull()
       expect(yield* Fiber.join(serving)).toBe("revoked")
     }).pipe(Effect.provide(network())))
+
+  it.live("a stop while the burn is being stored waits for it: the handoff is burned, and serving says so", () => {
+    let slowBurn: Uint8Array | undefined
+    const burning = Effect.runSync(Deferred.make<void>())
+    // The store of the burn takes a while, as on a real network.
+    const slow = (dht: Dht["Type"]): Dht["Type"] => ({
+      ...dht,
+      republish: (publicKey, bytes, options) =>
+        bytes === slowBurn
+          ? Effect.zipRight(
+            Effect.zipRight(Deferred.succeed(burning, undefined), Effect.sleep(Duration.millis(300))),
+            dht.republish(publicKey, bytes, options)
+          )
+          : dht.republish(publicKey, bytes, options)
+    })
+    return Effect.scoped(Effect.gen(function*() {
+      const { carrying, events, keypair, options, revocation } = yield* published(true)
+      slowBurn = revocation
+      const stop = yield* Deferred.make<void>()
+      const serving = yield* Effect.fork((yield* CarryPublisher).serve(options(Deferred.await(stop))))
+      yield* (yield* Carry).fetch(carrying.ticket, join(root.dir, "fetched"), { patience: Duration.seconds(5) })
+      // Ctrl-C while the revocation is on its way.
+      yield* Deferred.await(burning)
+      yield* Deferred.succeed(stop, undefined)
+      expect(yield* Fiber.join(serving)).toBe("burned")
+      expect(yield* events).toEqual(["Transferred"])
+      const gone = yield* Effect.flip((yield* Handoffs).resolve(keypair.publicKey))
+      expect(gone._tag).toBe("NotFound")
+    })).pipe(Effect.provide(network(slow)))
+  })
 })
