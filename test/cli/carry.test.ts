@@ -12,6 +12,7 @@ import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
 import { describe, expect, it } from "vitest"
 import { sealTo } from "../../src/crypto/blob.js"
+import type { CarryTicket } from "../../src/domain/carryTicket.js"
 import { encodePayload } from "../../src/domain/payload.js"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
 import { encodeRecord } from "../../src/domain/record.js"
@@ -372,6 +373,27 @@ describe("your own --burn handoff, when the carried conversation is not placed",
   })
 })
 
+/** A carried handoff under `key` whose ticket is `carry`: what a hostile publisher signs. */
+const publishCarried = (
+  key: ReturnType<typeof pair>["key"],
+  project: string,
+  sessionId: string,
+  carry: CarryTicket
+) =>
+  Effect.gen(function*() {
+    const payload = encodePayload({ hostname: "rogue", project, sessionId, carry })
+    const blob = yield* sealTo(payload, key.keypair.publicKey)
+    const record = signRecord(key.keypair, {
+      blob,
+      burn: false,
+      createdAt: Math.floor(Date.now() / 1000),
+      hostname: "",
+      project: "",
+      ttl: 3600
+    })
+    yield* Effect.promise(() => publishRaw(dht.bootstrap, key.keypair, encodeRecord(record)))
+  })
+
 describe("bytes that are not the signed ones", () => {
   it("a publisher serving altered bytes: refused by the digest (exit 3), nothing placed, nothing left", async () => {
     const { b, key, project, sessionId } = pair()
@@ -382,28 +404,13 @@ describe("bytes that are not the signed ones", () => {
         socket.write(Uint8Array.of(0))
         socket.write(genuine.map((byte, i) => i === 5 ? byte ^ 1 : byte))
       })
-      const payload = encodePayload({
-        hostname: "rogue",
-        project,
-        sessionId,
-        carry: {
-          serverKey: rogue.serverKey,
-          clientSecret: rogue.clientSecret,
-          digest,
-          size: genuine.length,
-          unpackedSize: 1000
-        }
+      yield* publishCarried(key, project, sessionId, {
+        serverKey: rogue.serverKey,
+        clientSecret: rogue.clientSecret,
+        digest,
+        size: genuine.length,
+        unpackedSize: 1000
       })
-      const blob = yield* sealTo(payload, key.keypair.publicKey)
-      const record = signRecord(key.keypair, {
-        blob,
-        burn: false,
-        createdAt: Math.floor(Date.now() / 1000),
-        hostname: "",
-        project: "",
-        ttl: 3600
-      })
-      yield* Effect.promise(() => publishRaw(dht.bootstrap, key.keypair, encodeRecord(record)))
 
       const picked = yield* Effect.promise(() => b.run(["pickup", "-y"]))
       expect(picked.code).toBe(3)
@@ -412,6 +419,30 @@ describe("bytes that are not the signed ones", () => {
         "Signature verification failed: this handoff was not published by that key or was tampered with."
       )
       expect(existsSync(folderOf(b, project))).toBe(false)
+      expect(workLeft(b)).toEqual([])
+    })))
+  })
+
+  it("sizes this machine has no room for: refused before connecting, with the free space", async () => {
+    const { b, key, project, sessionId } = pair()
+    let connections = 0
+    await Effect.runPromise(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(carryNet.bootstrap, () => connections++)
+      // 1 TiB that would unpack to 1 TiB: within deflate's ratio, beyond this disk. The archive and its files
+      // in the state folder, the files again in ~/.claude: 3 TiB on this machine's one file system.
+      yield* publishCarried(key, project, sessionId, {
+        serverKey: rogue.serverKey,
+        clientSecret: rogue.clientSecret,
+        digest: new Uint8Array(32),
+        size: 2 ** 40,
+        unpackedSize: 2 ** 40
+      })
+      const picked = yield* Effect.promise(() => b.run(["pickup", "-y"]))
+      expect(picked.code).toBe(1)
+      expect(failureOf(picked)).toMatch(
+        /^Not enough free space for the carried conversation \(it needs 3298534\.9 MB, [\d.]+ MB free\); nothing was fetched\. Free some space and pick up again: \//
+      )
+      expect(connections).toBe(0)
       expect(workLeft(b)).toEqual([])
     })))
   })

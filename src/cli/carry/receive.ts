@@ -11,6 +11,7 @@ import { type Duration, Effect } from "effect"
 import { mkdir, rm } from "node:fs/promises"
 import { dirname, join } from "node:path"
 import { type CarriedFile, unpack } from "../../carry/archive.js"
+import { ensureRoom } from "../../carry/freeSpace.js"
 import { workFolder } from "../../carry/workFolder.js"
 import type { CarryTicket } from "../../domain/carryTicket.js"
 import { FileError } from "../../domain/errors.js"
@@ -33,6 +34,8 @@ export const receive = (options: {
   /** `AGE-SECRET-KEY-1...`, asked for only once the bytes are verified, and not kept. */
   readonly identity: () => string
   readonly stateDir: string
+  /** Where the files will be placed (a folder that may not exist yet), to check there is room. */
+  readonly destination: string
   /** `--timeout`: how long to go on without progress. */
   readonly patience: Duration.Duration
   /** Who serves it, for the progress line. */
@@ -40,6 +43,11 @@ export const receive = (options: {
   readonly quiet: boolean
 }) =>
   Effect.gen(function*() {
+    const { size, unpackedSize } = options.ticket
+    yield* ensureRoom([
+      { path: options.stateDir, bytes: size + unpackedSize },
+      { path: options.destination, bytes: unpackedSize }
+    ])
     const work = yield* workFolder(options.stateDir, "pickup-")
     const archive = join(work, "archive.age")
     const carry = yield* Carry

@@ -31,6 +31,7 @@ import type { Handoffs, Opener, Verified } from "../../services/Handoffs.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type CarriedPlaced, SessionPlacement } from "../../services/SessionPlacement.js"
+import { Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
 import { keepAside, previousFolder, receive, type Received } from "../carry/receive.js"
@@ -205,6 +206,7 @@ export const run = (o: PickupOptions) =>
               sessionId,
               identity: () => pinKey?.identity() ?? identityOf(keypair!),
               stateDir: yield* stateFolder,
+              destination: (yield* Sessions).projectsDir,
               patience: network.timeout,
               from: host,
               quiet: o.json
