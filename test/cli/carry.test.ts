@@ -337,6 +337,34 @@ describe("when the publisher is not serving", () => {
   }, 120_000)
 })
 
+describe("a picker killed with kill -9", () => {
+  it("leaves its working folder, which the next pickup sweeps", async () => {
+    const { a, b, folder, project, sessionId } = pair()
+    writeTranscript(join(folder, `${sessionId}.jsonl`), 40_000_000, sessionId, project)
+    const publisher = await serve(a, project)
+    try {
+      const pickup = await spawnCli(["pickup", "-y"], { env: b.env, cwd: b.home, deadlineMs: 120_000 })
+      for (let receiving = false; !receiving; await sleep(10)) {
+        receiving = workLeft(b).some((work) => {
+          const archive = join(carryWork(b), work, "archive.age")
+          return existsSync(archive) && statSync(archive).size > 0
+        })
+      }
+      pickup.child.kill("SIGKILL")
+      await pickup.done
+      const [left] = workLeft(b)
+      expect(read(join(carryWork(b), left!, "pid")).trim()).toMatch(/^\d+$/)
+
+      const again = await b.run(["pickup", "-y"], { deadlineMs: 120_000 })
+      expect(again.code).toBe(0)
+      expect(workLeft(b)).toEqual([])
+    } finally {
+      publisher.signal("SIGINT")
+    }
+    await stopped(publisher)
+  }, 120_000)
+})
+
 describe("your own --burn handoff, when the carried conversation is not placed", () => {
   it("falling back to a local copy (launching claude, or --no-launch) keeps the handoff: the newer conversation is still there", async () => {
     const { a, b, project, sessionId } = pair()
