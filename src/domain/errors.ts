@@ -17,15 +17,19 @@ export class Expired extends Data.TaggedError("Expired")<{
 }
 
 /**
- * Any signature failure, outer (BEP 44) or inner (record), or carried bytes
- * that do not match the digest the record signed: one message for every layer.
+ * Any signature failure, outer (BEP 44) or inner (record): one message for
+ * every layer, so that no check is singled out. Or carried bytes that do not
+ * match the digest the record signed (`transcript`): the record itself was
+ * verified by then, so that one says what it is.
  */
 export class SignatureInvalid extends Data.TaggedError("SignatureInvalid")<{
-  /** For logs and tests only; never shown to users, so no layer is singled out. */
+  /** For logs and tests; the record's layers are never told apart to users. */
   readonly layer: "packet" | "record" | "pubkey" | "transcript"
 }> {
   override get message() {
-    return "Signature verification failed: this handoff was not published by that key or was tampered with."
+    return this.layer === "transcript"
+      ? "The conversation received does not match what the handoff signed; nothing was placed."
+      : "Signature verification failed: this handoff was not published by that key or was tampered with."
   }
 }
 

@@ -444,7 +444,7 @@ describe("bytes that are not the signed ones", () => {
       expect(picked.code).toBe(3)
       expect(picked.stdout).toBe("")
       expect(failureOf(picked)).toBe(
-        "Signature verification failed: this handoff was not published by that key or was tampered with."
+        "The conversation received does not match what the handoff signed; nothing was placed."
       )
       expect(existsSync(folderOf(b, project))).toBe(false)
       expect(workLeft(b)).toEqual([])
