@@ -43,6 +43,7 @@ import {
   type ServeEvent
 } from "../services/Carry.js"
 import { fileError } from "../services/secretFile.js"
+import { connectionKind } from "./connectionKind.js"
 import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
 import { drained } from "./drained.js"
 
@@ -81,16 +82,6 @@ const node = (bootstrap: ReadonlyArray<string>) =>
     ),
     (dht) => Effect.promise(() => dht.destroy({ force: true }))
   ).pipe(Effect.tap((dht) => Effect.promise(() => dht.ready())))
-
-/**
- * A stream on the node's own socket went straight to an address announced as
- * reachable; one on any other socket went through a socket the hole puncher
- * opened for it.
- */
-const viaOf = (dht: HyperDHT, socket: SecretStream): CarryVia => {
-  const udx = socket.rawStream?.socket
-  return udx === dht.io.serverSocket || udx === dht.io.clientSocket ? "direct" : "holepunch"
-}
 
 const remoteOf = (socket: SecretStream) =>
   socket.rawStream === null ? "unknown" : `${socket.rawStream.remoteHost}:${socket.rawStream.remotePort}`
@@ -174,13 +165,15 @@ const pickerMessages = (read: (bytes: number, timeoutMs: number) => Promise<Uint
 const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promise<ServeEvent> => {
   const started = Date.now()
   const remote = remoteOf(socket)
-  const via = viaOf(dht, socket)
+  // Read again at the end: hyperdht may move a connection to a better path while it lives.
+  let via = connectionKind(dht, socket) ?? "holepunch"
+  const viaNow = () => (via = connectionKind(dht, socket) ?? via)
   const read = reader(socket)
   let sent = 0
   const interrupted = (reason: string): ServeEvent => ({
     _tag: "Interrupted",
     remote,
-    via,
+    via: viaNow(),
     bytes: sent,
     millis: Date.now() - started,
     reason
@@ -213,7 +206,7 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
     }
     const reply = await picker.final
     if (reply === ACK) {
-      return { _tag: "Transferred", remote, via, bytes: sent, offset, millis: Date.now() - started }
+      return { _tag: "Transferred", remote, via: viaNow(), bytes: sent, offset, millis: Date.now() - started }
     }
     return interrupted(reply === NAK ? "the picker refused the bytes (digest mismatch)" : "no acknowledgement")
   } catch (error) {
@@ -400,6 +393,7 @@ const attempt = (
         socket.destroy()
         return end(failure)
       }
+      via = connectionKind(dht, socket) ?? via
       const done = () => end({ _tag: "Delivered", via })
       if (socket.destroyed) return done()
       socket.once("close", done)
@@ -456,7 +450,7 @@ const attempt = (
     })
     socket.on("open", () => {
       if (ended) return
-      via = viaOf(dht, socket)
+      via = connectionKind(dht, socket) ?? via
       socket.write(encodeRequest(download.received))
       socket.write(encodeGrant(WINDOW_BYTES))
       granted = WINDOW_BYTES

@@ -11,13 +11,14 @@ import type { CarryTicket } from "../domain/carryTicket.js"
 import { type FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
 
 /**
- * How the two machines reached each other. `direct`: one side is reachable
- * as it is and the connection uses the DHT node's own socket. `holepunch`:
- * both sides sit behind NATs or firewalls (or on one LAN) and the hole
- * puncher opened the path. cclink asks no HyperDHT node to relay its
- * connections, so there is no third way.
+ * How the two machines reached each other (src/carry/connectionKind.ts).
+ * `direct`: one side is reachable as it is and the connection uses the DHT
+ * node's own socket. `holepunch`: both sides sit behind NATs or firewalls
+ * (or on one LAN) and the hole puncher opened the path. `relay`: the bytes
+ * go through a third peer; cclink asks no HyperDHT node to relay its
+ * connections, so it reports one only if hyperdht chose to on its own.
  */
-export type CarryVia = "direct" | "holepunch"
+export type CarryVia = "direct" | "holepunch" | "relay"
 
 /** What a publisher serves: the packed and encrypted archive, a private file. */
 export interface Offer {

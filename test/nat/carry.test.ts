@@ -20,8 +20,8 @@ import { randomUUID } from "node:crypto"
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { expect } from "vitest"
-import type { ConnectionKind } from "../../src/carry/connectionKind.js"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
+import type { CarryVia } from "../../src/services/Carry.js"
 import { launch } from "../cli/support/beyond-process.js"
 import { jsonOf, registerSecret, type RunResult, start } from "../cli/support/cli.js"
 import { makeMachine, makeProject, makeRoot } from "../cli/support/machines.js"
@@ -115,7 +115,7 @@ const carry = (net: Topology.Topology<string, string>, from: Topology.Host, to: 
   })
 
 /** B has A's session, byte for byte, in its project's folder, carried over a connection both ends call one of `kinds`. */
-const expectCarried = (result: Carried, kinds: ReadonlyArray<ConnectionKind>) => {
+const expectCarried = (result: Carried, kinds: ReadonlyArray<CarryVia>) => {
   const picked = jsonOf(result.picked)
   expect(picked).toMatchObject({ carried: true })
   expect(picked.carriedBytes).toEqual(expect.any(Number))
