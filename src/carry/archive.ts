@@ -14,7 +14,7 @@
  */
 import { Data, Effect } from "effect"
 import { createHash } from "node:crypto"
-import { createReadStream } from "node:fs"
+import { createReadStream, type Stats } from "node:fs"
 import { lstat, mkdir, open, readdir } from "node:fs/promises"
 import { join } from "node:path"
 import { pipeline, Readable } from "node:stream"
@@ -45,29 +45,57 @@ interface Source {
   readonly mtime: Date
 }
 
-/** Regular files under `dir`, not following links, as `/`-separated names under `prefix`. */
-const walk = async (dir: string, prefix: string, into: Array<Source>): Promise<void> => {
+/** A file left out of the archive, and why, for the publisher to say. */
+interface Skipped {
+  readonly name: string
+  readonly reason: string
+}
+
+/** What an entry that is not a regular file or a folder is, in words. */
+const kindOf = (info: Stats) => info.isSymbolicLink() ? "a symbolic link" : "not a regular file"
+
+/**
+ * Regular files under `dir` (itself a real folder: `lstat`ed, never
+ * followed), as `/`-separated names under `prefix`; links and special files
+ * are left out and said.
+ */
+const walk = async (dir: string, prefix: string, into: Array<Source>, skipped: Array<Skipped>): Promise<void> => {
   const names = await readdir(dir).catch(() => [])
   for (const name of names.sort()) {
     const path = join(dir, name)
     const info = await lstat(path).catch(() => undefined)
-    if (info?.isDirectory()) await walk(path, `${prefix}/${name}`, into)
-    else if (info?.isFile()) into.push({ name: `${prefix}/${name}`, path, size: info.size, mtime: info.mtime })
+    if (info === undefined) continue
+    if (info.isDirectory()) await walk(path, `${prefix}/${name}`, into, skipped)
+    else if (info.isFile()) into.push({ name: `${prefix}/${name}`, path, size: info.size, mtime: info.mtime })
+    else skipped.push({ name: `${prefix}/${name}`, reason: kindOf(info) })
   }
 }
 
 /**
  * What travels from the session's project folder: `<id>.jsonl`, the folder
- * `<id>/` and `memory/`. A name the picker would refuse is left out here.
+ * `<id>/` and `memory/`, when they are real folders (a `memory` linked to
+ * the home folder would send the home folder). What is left out, links and
+ * names the picker would refuse, is listed.
  */
-const sources = async (folder: string, sessionId: SessionId): Promise<ReadonlyArray<Source>> => {
+const sources = async (folder: string, sessionId: SessionId) => {
   const session = join(folder, `${sessionId}.jsonl`)
   const info = await lstat(session)
   if (!info.isFile()) throw new Error("the session is not a regular file")
   const found: Array<Source> = [{ name: `${sessionId}.jsonl`, path: session, size: info.size, mtime: info.mtime }]
-  await walk(join(folder, sessionId), sessionId, found)
-  await walk(join(folder, "memory"), "memory", found)
-  return found.filter((source) => carriedKind(source.name, sessionId)._tag === "Right")
+  const skipped: Array<Skipped> = []
+  for (const top of [sessionId, "memory"]) {
+    const path = join(folder, top)
+    const kind = await lstat(path).catch(() => undefined)
+    if (kind?.isDirectory()) await walk(path, top, found, skipped)
+    else if (kind !== undefined) skipped.push({ name: top, reason: kindOf(kind) })
+  }
+  const files: Array<Source> = []
+  for (const source of found) {
+    const kind = carriedKind(source.name, sessionId)
+    if (kind._tag === "Right") files.push(source)
+    else skipped.push({ name: source.name, reason: kind.left })
+  }
+  return { files, skipped }
 }
 
 /**
@@ -106,7 +134,7 @@ export const pack = (options: {
   readonly into: string
 }): Effect.Effect<Packed, FileError | NotFound> =>
   Effect.gen(function*() {
-    const files = yield* Effect.tryPromise({
+    const { files, skipped } = yield* Effect.tryPromise({
       try: () => sources(options.folder, options.sessionId),
       catch: () => new NotFound({ what: `No session file ${options.sessionId}.jsonl in ${options.folder} to carry.` })
     })
@@ -119,7 +147,7 @@ export const pack = (options: {
       try: () => Promise.all([store(encrypted, options.into), tar.done]).then(([stored]) => stored),
       catch: (error) => fileError(options.into, "Cannot pack the conversation", error)
     })
-    return { file: options.into, ...stored, unpackedSize: tar.size(), files: files.length }
+    return { file: options.into, ...stored, unpackedSize: tar.size(), files: files.length, skipped }
   }).pipe(Effect.withSpan("carry.pack"))
 
 /** The files as a gzipped tar stream; `size` is the tar stream's length once `done`. */

@@ -25,6 +25,8 @@ export interface Packed {
   /** The tar stream's size: what the archive is once decrypted and decompressed. */
   readonly unpackedSize: number
   readonly files: number
+  /** What was left out (links, names the picker would refuse), and why. */
+  readonly skipped: ReadonlyArray<{ readonly name: string; readonly reason: string }>
 }
 
 /** A conversation packed and served, and the ticket the record carries to it. */

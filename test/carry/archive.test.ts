@@ -60,6 +60,8 @@ describe("pack and unpack", () => {
       [`${id}/tool-results/toolu_1.txt`]: "",
       "memory/MEMORY.md": "# notes\n",
       "memory/topics/build.md": "npm run build\n",
+      // A name the picker would refuse: left out, and said.
+      "memory/tab\there.md": "x",
       // Not this session's, and not memory: they stay home.
       "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d.jsonl": "other\n",
       "notes.txt": "x"
@@ -69,6 +71,10 @@ describe("pack and unpack", () => {
       pack({ folder: project, sessionId: id, recipient, into: join(fresh("out"), "a.age") })
     )
     expect(packed.files).toBe(5)
+    expect(packed.skipped).toEqual([
+      { name: "memory/link.md", reason: "a symbolic link" },
+      { name: "memory/tab\there.md", reason: "a name with a control character or a backslash" }
+    ])
     expect(statSync(packed.file).mode & 0o777).toBe(0o600)
     expect(packed.size).toBe(statSync(packed.file).size)
 
@@ -84,6 +90,26 @@ describe("pack and unpack", () => {
     expect(readFileSync(join(into, "memory", "topics", "build.md"), "utf8")).toBe("npm run build\n")
     expect(statSync(join(into, `${id}.jsonl`)).mode & 0o777).toBe(0o600)
     expect(statSync(join(into, id, "subagents")).mode & 0o777).toBe(0o700)
+  })
+
+  it("does not follow a symbolic link as the memory or session folder, and says what it left out", async () => {
+    const project = fresh("project")
+    const home = fresh("home")
+    writeTree(home, { "secret.md": "not for the archive\n" })
+    writeTree(project, { [`${id}.jsonl`]: "{}\n" })
+    symlinkSync(home, join(project, "memory"))
+    symlinkSync(home, join(project, id))
+    const packed = await Effect.runPromise(
+      pack({ folder: project, sessionId: id, recipient, into: join(fresh("out"), "a.age") })
+    )
+    expect(packed.files).toBe(1)
+    expect(packed.skipped).toEqual([
+      { name: id, reason: "a symbolic link" },
+      { name: "memory", reason: "a symbolic link" }
+    ])
+    const { into, result } = await unpackInto(packed.file, packed.unpackedSize)
+    expect(Either.isRight(result)).toBe(true)
+    expect(Object.keys(filesUnder(into))).toEqual([`${id}.jsonl`])
   })
 
   it("refuses a session that is missing, or not a regular file", async () => {

@@ -246,6 +246,7 @@ const report = (
         carried: carrying !== undefined,
         carriedBytes: carrying?.packed.size ?? 0,
         carriedFiles: carrying?.packed.files ?? 0,
+        carriedSkipped: carrying?.packed.skipped ?? [],
         pickup
       }))
     }
@@ -262,6 +263,10 @@ const report = (
         `  Carried: the conversation (${formatBytes(carrying.packed.size)} encrypted) is served from this machine,` +
           " peer to peer;\n  keep this command running until it is picked up."
       )
+      const { skipped } = carrying.packed
+      if (skipped.length > 0) {
+        lines.push(`  Not carried: ${skipped.map(({ name, reason }) => `${name} (${reason})`).join(", ")}.`)
+      }
     }
     if (mode.burn) lines.push(burnNote(mode, carrying !== undefined))
     if (pinned) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
