@@ -24,9 +24,9 @@ import { extract as tarExtract, type Pack, pack as tarPack } from "tar-stream"
 import { decryptStream, encryptStream } from "../crypto/age.js"
 import { type CarriedKind, carriedKind, MAX_ENTRIES } from "../domain/carriedFiles.js"
 import { type DecryptionFailed, FileError, InvalidInput, NotFound } from "../domain/errors.js"
+import { fileError } from "../domain/fileError.js"
 import type { SessionId } from "../domain/sessionId.js"
 import type { Packed } from "../services/CarryPublisher.js"
-import { fileError } from "../services/secretFile.js"
 import { drained } from "./drained.js"
 
 export const GZIP_LEVEL = 1

@@ -5,12 +5,12 @@
  * against the signed ticket before anything reads it. It survives a broken
  * connection: the next one resumes at `received`, and the hash goes on.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import { createHash, type Hash } from "node:crypto"
 import { type FileHandle, open, rm } from "node:fs/promises"
 import type { CarryTicket } from "../domain/carryTicket.js"
 import { type FileError, SignatureInvalid } from "../domain/errors.js"
-import { fileError } from "../services/secretFile.js"
+import { fileError } from "../domain/fileError.js"
 
 /** Writes are gathered up to this size: fewer system calls than one per network chunk. */
 const FLUSH_BYTES = 1024 * 1024
@@ -99,11 +99,7 @@ export class Download {
 }
 
 /** The sender sent more than the ticket's size. */
-export class Overflow extends Error {
-  constructor() {
-    super("more bytes than the signed size")
-  }
-}
+export class Overflow extends Data.TaggedError("Overflow") {}
 
 /** The transcript refusal every layer gives: the bytes are not the ones the record signed. */
 export const mismatch = () => new SignatureInvalid({ layer: "transcript" })

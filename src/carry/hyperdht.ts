@@ -11,7 +11,7 @@
  * before a byte of the archive exists on that connection. The exchange on
  * the stream is domain/carryProtocol.ts.
  */
-import { Duration, Effect, Layer, Queue } from "effect"
+import { Data, Duration, Effect, Layer, Queue, Schedule } from "effect"
 import HyperDHT, { type HyperDHTError, type KeyPair, type SecretStream } from "hyperdht"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
@@ -31,18 +31,10 @@ import {
 } from "../domain/carryProtocol.js"
 import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
 import { formatDuration } from "../domain/duration.js"
-import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
+import { type FileError, NetworkError, NoDirectPath, TransferFailed } from "../domain/errors.js"
+import { fileError } from "../domain/fileError.js"
 import { equals } from "../domain/keys.js"
-import {
-  Carry,
-  CarryConfig,
-  type CarryVia,
-  type FetchOptions,
-  NoDirectPath,
-  type Offer,
-  type ServeEvent
-} from "../services/Carry.js"
-import { fileError } from "../services/secretFile.js"
+import { Carry, CarryConfig, type CarryVia, type FetchOptions, type Offer, type ServeEvent } from "../services/Carry.js"
 import { connectionKind } from "./connectionKind.js"
 import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
 import { drained } from "./drained.js"
@@ -217,8 +209,8 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
   }
 }
 
-const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
-  Effect.gen(function*() {
+const serve = (bootstrap: ReadonlyArray<string>) =>
+  Effect.fn("Carry.serve")(function*(offer: Offer) {
     // Made before the node, so wiped after it is destroyed; the server keeps only the admitted public key.
     const keyPair = yield* wipedWithScope(() => HyperDHT.keyPair(), (keyPair) => keyPair.secretKey)
     const clientSecret = yield* wipedWithScope(() => randomBytes(CLIENT_SECRET_BYTES), (secret) => secret)
@@ -302,9 +294,9 @@ const timingOf = (ticket: CarryTicket, patienceMs: number): Timing => {
     },
     why: (received) =>
       Date.now() >= deadline
-        ? `too slow (${received} bytes in ${Math.round((Date.now() - started) / 1000)} s; at least ${
+        ? `too slow: ${received} bytes in ${Math.round((Date.now() - started) / 1000)} s; at least ${
           MIN_BYTES_PER_SECOND / 1024
-        } KiB/s)`
+        } KiB/s`
         : `no byte for ${formatDuration(Math.round(patienceMs / 1000))}`
   }
 }
@@ -489,27 +481,52 @@ const attempt = (
 
 const diskError = (download: Download, error: unknown) => fileError(download.file, "Cannot write the download", error)
 
+/** A connection that failed in a way worth another one, while time is left. */
+class Retry extends Data.TaggedError("Retry")<{ readonly detail: string }> {}
+
+/**
+ * Between connections: 0.5 s doubling to 4 s at most, never past the time
+ * left; only after a `Retry`, and only while time is left.
+ */
+const reconnecting = (timing: Timing) =>
+  Schedule.exponential(Duration.millis(500)).pipe(
+    Schedule.union(Schedule.spaced(Duration.seconds(4))),
+    Schedule.whileInput((error: { readonly _tag: string }) =>
+      error._tag === "Retry" && timing.expiresAt() > Date.now()
+    ),
+    Schedule.modifyDelay((_, delay) =>
+      Duration.min(delay, Duration.millis(Math.max(0, timing.expiresAt() - Date.now())))
+    )
+  )
+
 const fetch = (bootstrap: ReadonlyArray<string>) =>
-(
-  ticket: CarryTicket,
-  destination: string,
-  options: FetchOptions
-): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
-  Effect.scoped(Effect.gen(function*() {
+  Effect.fn("Carry.fetch")(function*(ticket: CarryTicket, destination: string, options: FetchOptions) {
     const timing = timingOf(ticket, Duration.toMillis(options.patience))
+    const failed = (why: "unreachable" | "broke", detail: string) =>
+      new TransferFailed({ why, detail, received: download.received, size: ticket.size })
     const keyPair = yield* clientKeyPair(ticket.clientSecret)
     const dht = yield* node(bootstrap).pipe(
       Effect.timeoutFail({
         duration: options.patience,
-        onTimeout: () => new NetworkError({ reason: "could not reach the publisher: the carry network did not answer" })
+        onTimeout: () =>
+          new TransferFailed({
+            why: "unreachable",
+            detail: "the carry network did not answer",
+            received: 0,
+            size: ticket.size
+          })
       })
     )
     const download = yield* scopedDownload(destination, ticket)
     const onProgress = options.onProgress ?? (() => {})
+    let attempts = 0
     let notListening = 0
     let unpunchable = 0
-    for (let attempts = 1;; attempts++) {
-      const result = yield* Effect.acquireUseRelease(
+
+    /** One connection, and what its end means for the fetch. */
+    const connection = Effect.gen(function*() {
+      attempts++
+      const end = yield* Effect.acquireUseRelease(
         Effect.sync(() => {
           const controller = new AbortController()
           return {
@@ -521,33 +538,37 @@ const fetch = (bootstrap: ReadonlyArray<string>) =>
         // Interrupted: the attempt is abandoned, and waited for, before the download is removed.
         ({ controller, running }) => Effect.promise(() => (controller.abort(), running))
       )
-      if (result._tag === "Delivered") return { via: result.via, attempts }
-      const failure = result
-      switch (failure._tag) {
+      switch (end._tag) {
+        case "Delivered":
+          return end.via
         case "Tampered":
           return yield* mismatch()
         case "Disk":
-          return yield* failure.error
+          return yield* end.error
         case "Refused":
-          return yield* new NetworkError({ reason: failure.reason })
+          return yield* failed("unreachable", end.reason)
       }
       yield* Effect.promise(() => download.flush())
-      notListening = failure.code !== undefined && NOT_LISTENING.has(failure.code) ? notListening + 1 : 0
-      unpunchable = failure.code !== undefined && UNPUNCHABLE.has(failure.code) ? unpunchable + 1 : 0
+      notListening = end.code !== undefined && NOT_LISTENING.has(end.code) ? notListening + 1 : 0
+      unpunchable = end.code !== undefined && UNPUNCHABLE.has(end.code) ? unpunchable + 1 : 0
       if (unpunchable >= UNPUNCHABLE_ATTEMPTS && download.received === 0) return yield* new NoDirectPath()
-      const left = timing.expiresAt() - Date.now()
-      if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
-        return yield* new NetworkError({
-          reason: download.received === 0
-            ? notListening > 0
-              ? "nobody serves it on the carry network"
-              : `could not reach the publisher: ${failure.reason}`
-            : `the transfer broke after ${download.received} of ${ticket.size} bytes: ${failure.reason}`
+      if (notListening >= NOT_LISTENING_ATTEMPTS) {
+        return yield* new TransferFailed({
+          why: "notServing",
+          detail: end.reason,
+          received: download.received,
+          size: ticket.size
         })
       }
-      yield* Effect.sleep(Duration.millis(Math.min(left, 500 * 2 ** Math.min(attempts - 1, 3))))
-    }
-  }))
+      return yield* new Retry({ detail: end.reason })
+    })
+
+    const via = yield* connection.pipe(
+      Effect.retry(reconnecting(timing)),
+      Effect.catchTag("Retry", ({ detail }) => failed(download.received === 0 ? "unreachable" : "broke", detail))
+    )
+    return { via, attempts }
+  }, Effect.scoped)
 
 export const layer: Layer.Layer<Carry, never, CarryConfig> = Layer.effect(
   Carry,

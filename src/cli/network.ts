@@ -109,6 +109,14 @@ export const carryPublisherLayer = (config: CarrySettings) =>
     )
   )
 
+/** `CarriedPickup` fetching over HyperDHT as `config` says; it needs the placement services (cli/layers/Claude.ts). */
+export const carriedPickupLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => import("../carry/pickup.js")).pipe(
+      Effect.map((pickup) => pickup.layer.pipe(Layer.provide(carryLayer(config))))
+    )
+  )
+
 /** `Handoffs` (and the `Dht` under it) over the transport that `config` describes. */
 export const handoffsLayer = (config: DhtSettings) =>
   Layer.unwrapEffect(

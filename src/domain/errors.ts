@@ -69,6 +69,45 @@ export class NetworkError extends Data.TaggedError("NetworkError")<{
   }
 }
 
+/**
+ * A carried conversation could not be fetched, and nothing of it was kept:
+ * nobody serves it any more (its publisher stopped), the publisher could not
+ * be reached, or the transfer broke and did not resume in time.
+ */
+export class TransferFailed extends Data.TaggedError("TransferFailed")<{
+  readonly why: "notServing" | "unreachable" | "broke"
+  /** What the last attempt ran into, in plain words. */
+  readonly detail: string
+  /** Bytes received before it failed, of `size`. */
+  readonly received: number
+  readonly size: number
+}> {
+  override get message() {
+    switch (this.why) {
+      case "notServing":
+        return "Nobody serves the conversation on the carry network: its publisher stopped."
+      case "unreachable":
+        return `Cannot reach the publisher on the carry network (${this.detail}).`
+      case "broke":
+        return `The transfer broke after ${this.received} of ${this.size} bytes (${this.detail}).`
+    }
+  }
+}
+
+/**
+ * The two machines cannot reach each other at all: both sit behind NATs that
+ * give every destination a new public port (randomizing NATs), which hole
+ * punching cannot cross, and cclink uses no relay. Waiting longer does not
+ * help, so a fetch ends with this at once instead of at its deadline.
+ */
+export class NoDirectPath extends Data.TaggedError("NoDirectPath") {
+  override get message() {
+    return "There is no direct path between the two networks: both NATs give every destination a new port " +
+      "(randomizing NATs), which hole punching cannot cross. Pick up on another network (a phone hotspot, " +
+      "a VPN) or publish from a machine with a public address."
+  }
+}
+
 /** A passphrase or PIN could not be obtained, or was refused by policy. */
 export class PassphraseError extends Data.TaggedError("PassphraseError")<{
   readonly reason: string
@@ -126,6 +165,8 @@ export type CclinkError =
   | DecryptionFailed
   | NotFound
   | NetworkError
+  | TransferFailed
+  | NoDirectPath
   | PassphraseError
   | PermissionError
   | FileError

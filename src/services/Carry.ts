@@ -8,7 +8,7 @@
  */
 import { Context, type Duration, type Effect, type Queue, type Scope } from "effect"
 import type { CarryTicket } from "../domain/carryTicket.js"
-import { type FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
+import type { FileError, NetworkError, NoDirectPath, SignatureInvalid, TransferFailed } from "../domain/errors.js"
 
 /**
  * How the two machines reached each other (src/carry/connectionKind.ts).
@@ -80,23 +80,6 @@ export interface Fetched {
   readonly attempts: number
 }
 
-/**
- * The two machines cannot reach each other at all: both sit behind NATs that
- * give every destination a new public port (randomizing NATs), which hole
- * punching cannot cross, and cclink uses no relay. Waiting longer does not
- * help, so a fetch ends with this at once instead of at its deadline. A
- * `NetworkError` (exit 6) like any other unreachable publisher.
- */
-export class NoDirectPath extends NetworkError {
-  constructor() {
-    super({
-      reason: "there is no direct path between the two networks: both NATs give every destination a new port " +
-        "(randomizing NATs), which hole punching cannot cross. Pick up on another network (a phone hotspot, " +
-        "a VPN) or publish from a machine with a public address."
-    })
-  }
-}
-
 export class Carry extends Context.Tag("cclink/Carry")<Carry, {
   /**
    * Listens (announced on the network) on a fresh key pair until the scope
@@ -108,13 +91,15 @@ export class Carry extends Context.Tag("cclink/Carry")<Carry, {
    * Fetches the archive `ticket` names into `destination` (a new file, 0600),
    * resuming after breaks, and checks its size and SHA-256 before answering.
    * Leaves no file behind when it fails. Bytes that do not match the ticket
-   * are `SignatureInvalid`: the ticket is signed with the record.
+   * are `SignatureInvalid`: the ticket is signed with the record. A
+   * publisher that cannot be reached, or a transfer that broke for good, is
+   * `TransferFailed`; two randomizing NATs, `NoDirectPath`.
    */
   readonly fetch: (
     ticket: CarryTicket,
     destination: string,
     options: FetchOptions
-  ) => Effect.Effect<Fetched, NetworkError | SignatureInvalid | FileError>
+  ) => Effect.Effect<Fetched, TransferFailed | NoDirectPath | SignatureInvalid | FileError>
 }>() {}
 
 export interface CarrySettings {

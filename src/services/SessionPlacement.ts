@@ -75,6 +75,8 @@ export interface CarriedPlaced {
   readonly keptLocal: ReadonlyArray<string>
   /** Local session files that hold another conversation (then nothing was placed). */
   readonly conflicts: ReadonlyArray<string>
+  /** Local session files that continue the carried ones: newer here (then nothing was placed). */
+  readonly newerHere: ReadonlyArray<string>
   /** The older copies `updated` replaced, each kept (a hard link when it can be) under the folder given. */
   readonly previous: ReadonlyArray<{ readonly file: string; readonly copy: string }>
   /** Local files written to in the last minute: a claude may be running on them. */
@@ -126,8 +128,9 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
    * a claude still writing to it writes to the kept copy), and only if it
    * has not changed since it was compared (else `InvalidInput`, and it is
    * left as it is); a memory file that differs stays as it is; and when a
-   * session file of that name holds anything else, nothing at all is placed
-   * (`placed: false`, with the `conflicts`).
+   * session file of that name holds anything else, or a newer copy of the
+   * same conversation, nothing at all is placed (`placed: false`, with the
+   * `conflicts` or `newerHere`).
    */
   readonly placeCarried: (
     carried: CarriedFiles,
@@ -353,6 +356,7 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
           unchanged: which("leave"),
           keptLocal: which("keepLocal"),
           conflicts: which("conflict"),
+          newerHere: which("newerHere"),
           recent: plan.filter((entry) => entry.recent && entry.action !== "place").map(({ local }) => local)
         }
         if (!placeable(plan.map(({ action }) => action))) {

@@ -268,9 +268,62 @@ describe("the local copy of the conversation", () => {
       expect(aside.startsWith(join(b.home, ".local", "state", "cclink", "carried", sessionId))).toBe(true)
       expect(read(join(aside, `${sessionId}.jsonl`))).toBe(read(join(folder, `${sessionId}.jsonl`)))
       expect(text).toContain(`To resume yours:  cd ${project} && claude --resume ${sessionId}`)
-      expect(text).toContain(`mv ${local} ${local}.mine && cp ${join(aside, `${sessionId}.jsonl`)} ${local}`)
+      // The transcript and its folder move in together.
+      expect(text).toContain(`\n  mv ${local} ${local}.mine\n`)
+      expect(text).toContain(
+        `\n  cp -R ${join(aside, `${sessionId}.jsonl`)} ${join(aside, sessionId)} ${folderOf(b, project)}/\n`
+      )
       expect(read(local)).toBe("{\"type\":\"summary\",\"summary\":\"B's own\"}\n")
       expect(existsSync(join(folderOf(b, project), "memory"))).toBe(false)
+    } finally {
+      publisher.signal("SIGINT")
+    }
+    await stopped(publisher)
+  })
+})
+
+describe("the local copy of the conversation, not placed over", () => {
+  it("another subagent transcript in the session's folder: named, and both moved aside in the advice", async () => {
+    const { a, b, folder, project, sessionId } = pair()
+    const here = folderOf(b, project)
+    mkdirSync(join(here, sessionId, "subagents"), { recursive: true })
+    writeFileSync(join(here, `${sessionId}.jsonl`), read(join(folder, `${sessionId}.jsonl`)))
+    const theirs = join(here, sessionId, "subagents", "agent-1.jsonl")
+    writeFileSync(theirs, "{\"agent\":\"B\"}\n")
+    const publisher = await serve(a, project)
+    try {
+      const refused = await b.run(["pickup", "-y"])
+      expect(refused.code).toBe(1)
+      const text = failureOf(refused)
+      expect(text).toContain(`A different conversation is already at ${theirs}; cclink never overwrites it`)
+      const local = join(here, `${sessionId}.jsonl`)
+      expect(text).toContain(
+        `\n  mv ${local} ${local}.mine && mv ${join(here, sessionId)} ${join(here, sessionId)}.mine\n`
+      )
+      expect(read(theirs)).toBe("{\"agent\":\"B\"}\n")
+    } finally {
+      publisher.signal("SIGINT")
+    }
+    await stopped(publisher)
+  })
+
+  it("this machine's copy continues the carried one: said so, kept, and offered to resume", async () => {
+    const { a, b, folder, project, sessionId } = pair()
+    const local = join(folderOf(b, project), `${sessionId}.jsonl`)
+    mkdirSync(folderOf(b, project), { recursive: true })
+    const newer = `${read(join(folder, `${sessionId}.jsonl`))}{"type":"user","went on":"on B"}\n`
+    writeFileSync(local, newer)
+    const publisher = await serve(a, project)
+    try {
+      const refused = await b.run(["pickup", "-y"])
+      expect(refused.code).toBe(1)
+      const text = failureOf(refused)
+      expect(text).toContain(
+        `This machine's copy of the conversation is newer than the carried one (it continues it): ${local}.`
+      )
+      expect(text).not.toContain("A different conversation")
+      expect(text).toContain(`To resume this machine's copy:  cd ${project} && claude --resume ${sessionId}`)
+      expect(read(local)).toBe(newer)
     } finally {
       publisher.signal("SIGINT")
     }
@@ -289,7 +342,7 @@ describe("when the publisher is not serving", () => {
     expect(picked.code).toBe(6)
     expect(picked.stdout).toBe("")
     expect(failureOf(picked)).toBe(
-      "Network error: The publisher is not serving the conversation (nobody serves it on the carry network): " +
+      "Network error: The publisher is not serving the conversation: " +
         `run \`cclink publish --carry\` on ${hostname()}, then pick up again.`
     )
     // The 5 s --timeout, plus the process's start and the lookup on the local testnet.
@@ -330,7 +383,7 @@ describe("when the publisher is not serving", () => {
     // One --timeout (4 s) after the last byte, and a margin for a busy machine; counted from when the stall was noticed, it was 8 s.
     expect(Date.now() - killed).toBeLessThan(6500)
     expect(failureOf(picked)).toMatch(
-      /^Network error: The publisher is not serving the conversation \(the transfer broke after \d+ of \d+ bytes: .*\): run `cclink publish --carry` on .*, then pick up again\.$/
+      /^Network error: The transfer from .* broke after [\d.]+ [kMG]?B of [\d.]+ [kMG]?B \(.*\), and did not resume in time; nothing of it was kept\. Pick up again to start over\.$/
     )
     expect(existsSync(folderOf(b, project))).toBe(false)
     expect(workLeft(b)).toEqual([])

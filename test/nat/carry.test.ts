@@ -154,7 +154,7 @@ describe("the carried handoff through NATs", () => {
       const result = yield* carry(net, net.hosts.a, net.hosts.b)
       expect(result.picked.code).toBe(6)
       // Told why at once (NoDirectPath), not after waiting out --timeout with a stalled transfer.
-      expect(result.picked.stderr).toContain("there is no direct path between the two networks")
+      expect(result.picked.stderr).toContain("no direct path between the two networks")
       expect(result.picked.stderr).toContain("randomizing NATs")
       expect(existsSync(result.placed)).toBe(false)
       // No partial or staging file either.

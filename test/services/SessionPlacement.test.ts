@@ -329,6 +329,7 @@ describe("SessionPlacement.placeCarried", () => {
         unchanged: [],
         keptLocal: [],
         conflicts: [],
+        newerHere: [],
         previous: [],
         recent: []
       })
@@ -428,12 +429,12 @@ describe("SessionPlacement.placeCarried", () => {
     }).pipe(withPlacement(s.env))
   })
 
-  it.effect("a local file longer than the carried one is another conversation too: never cut back", () => {
+  it.effect("a local file that continues the carried one is the same conversation, newer here: never cut back", () => {
     const s = scenario()
     const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, `${transcript}{"more":1}\n`, hoursAgo(3))
     const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
     return Effect.gen(function*() {
-      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: false, conflicts: [file] })
+      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: false, conflicts: [], newerHere: [file] })
       expect(readFileSync(file, "utf8")).toBe(`${transcript}{"more":1}\n`)
     }).pipe(withPlacement(s.env))
   })
