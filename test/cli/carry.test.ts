@@ -192,17 +192,32 @@ describe("a carried handoff", () => {
   it("--pin --burn: a colleague picks up with the PIN; the publisher burns the handoff after that transfer", async () => {
     const { a, key, project, sessionId } = pair()
     const c = colleague()
-    const publisher = await serve(a, project, ["--pin", "--burn"], { CCLINK_PIN: PIN })
+    // Argon2id derivations counted in each process: one PIN, one derivation, for the record and the archive alike.
+    const counted = (side: string) => {
+      const file = join(c.machine.home, `argon2-${side}`)
+      return {
+        file,
+        env: {
+          NODE_OPTIONS: `--import ${join(import.meta.dirname, "support", "argon2Count.mjs")}`,
+          CCLINK_TEST_ARGON2_COUNT: file
+        }
+      }
+    }
+    const publishing = counted("publisher")
+    const picking = counted("picker")
+    const publisher = await serve(a, project, ["--pin", "--burn"], { CCLINK_PIN: PIN, ...publishing.env })
     try {
       const picked = jsonOf(
         await c.machine.run(["pickup", key.display, "--no-launch", "--json", "-y"], {
           cwd: c.machine.home,
-          env: { CCLINK_PIN: PIN }
+          env: { CCLINK_PIN: PIN, ...picking.env }
         })
       )
       expect(picked).toMatchObject({ sessionId, carried: true, pin: true, burn: true, burned: false, placed: true })
       // The publisher removes it by itself and stops: exit 0, with the reason.
       expect(await stopped(publisher)).toMatchObject({ event: "stopped", reason: "burned" })
+      expect(read(picking.file)).toBe("1\n")
+      expect(read(publishing.file)).toBe("1\n")
       const again = await c.machine.run(["pickup", key.display, "--no-launch"], { env: { CCLINK_PIN: PIN } })
       expect(again.code).toBe(5)
     } finally {
