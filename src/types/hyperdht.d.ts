@@ -33,8 +33,6 @@ declare module "hyperdht" {
     readonly destroyed: boolean
     write(data: Uint8Array): boolean
     end(): void
-    pause(): this
-    resume(): this
     destroy(error?: Error): void
   }
 
