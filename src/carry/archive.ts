@@ -12,11 +12,11 @@
  * domain/carriedFiles.ts, and creates every file new (0600, folders 0700)
  * inside a fresh staging folder.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import { createHash } from "node:crypto"
-import { createReadStream } from "node:fs"
+import { createReadStream, type Stats } from "node:fs"
 import { lstat, mkdir, open, readdir } from "node:fs/promises"
-import { dirname, join } from "node:path"
+import { join } from "node:path"
 import { pipeline, Readable } from "node:stream"
 import type { ReadableStream as WebReadableStream } from "node:stream/web"
 import { createGunzip, createGzip } from "node:zlib"
@@ -24,21 +24,12 @@ import { extract as tarExtract, type Pack, pack as tarPack } from "tar-stream"
 import { decryptStream, encryptStream } from "../crypto/age.js"
 import { type CarriedKind, carriedKind, MAX_ENTRIES } from "../domain/carriedFiles.js"
 import { type DecryptionFailed, FileError, InvalidInput, NotFound } from "../domain/errors.js"
+import { fileError } from "../domain/fileError.js"
 import type { SessionId } from "../domain/sessionId.js"
-import { fileError } from "../services/secretFile.js"
+import type { Packed } from "../services/CarryPublisher.js"
 import { drained } from "./drained.js"
 
 export const GZIP_LEVEL = 1
-
-export interface Packed {
-  /** The encrypted archive, as it travels. */
-  readonly file: string
-  readonly size: number
-  readonly digest: Uint8Array
-  /** The tar stream's size: what the archive is once decrypted and decompressed. */
-  readonly unpackedSize: number
-  readonly files: number
-}
 
 export interface CarriedFile {
   /** Relative, `/`-separated, checked by `carriedKind`. */
@@ -54,29 +45,57 @@ interface Source {
   readonly mtime: Date
 }
 
-/** Regular files under `dir`, not following links, as `/`-separated names under `prefix`. */
-const walk = async (dir: string, prefix: string, into: Array<Source>): Promise<void> => {
+/** A file left out of the archive, and why, for the publisher to say. */
+interface Skipped {
+  readonly name: string
+  readonly reason: string
+}
+
+/** What an entry that is not a regular file or a folder is, in words. */
+const kindOf = (info: Stats) => info.isSymbolicLink() ? "a symbolic link" : "not a regular file"
+
+/**
+ * Regular files under `dir` (itself a real folder: `lstat`ed, never
+ * followed), as `/`-separated names under `prefix`; links and special files
+ * are left out and said.
+ */
+const walk = async (dir: string, prefix: string, into: Array<Source>, skipped: Array<Skipped>): Promise<void> => {
   const names = await readdir(dir).catch(() => [])
   for (const name of names.sort()) {
     const path = join(dir, name)
     const info = await lstat(path).catch(() => undefined)
-    if (info?.isDirectory()) await walk(path, `${prefix}/${name}`, into)
-    else if (info?.isFile()) into.push({ name: `${prefix}/${name}`, path, size: info.size, mtime: info.mtime })
+    if (info === undefined) continue
+    if (info.isDirectory()) await walk(path, `${prefix}/${name}`, into, skipped)
+    else if (info.isFile()) into.push({ name: `${prefix}/${name}`, path, size: info.size, mtime: info.mtime })
+    else skipped.push({ name: `${prefix}/${name}`, reason: kindOf(info) })
   }
 }
 
 /**
  * What travels from the session's project folder: `<id>.jsonl`, the folder
- * `<id>/` and `memory/`. A name the picker would refuse is left out here.
+ * `<id>/` and `memory/`, when they are real folders (a `memory` linked to
+ * the home folder would send the home folder). What is left out, links and
+ * names the picker would refuse, is listed.
  */
-const sources = async (folder: string, sessionId: SessionId): Promise<ReadonlyArray<Source>> => {
+const sources = async (folder: string, sessionId: SessionId) => {
   const session = join(folder, `${sessionId}.jsonl`)
   const info = await lstat(session)
   if (!info.isFile()) throw new Error("the session is not a regular file")
   const found: Array<Source> = [{ name: `${sessionId}.jsonl`, path: session, size: info.size, mtime: info.mtime }]
-  await walk(join(folder, sessionId), sessionId, found)
-  await walk(join(folder, "memory"), "memory", found)
-  return found.filter((source) => carriedKind(source.name, sessionId)._tag === "Right")
+  const skipped: Array<Skipped> = []
+  for (const top of [sessionId, "memory"]) {
+    const path = join(folder, top)
+    const kind = await lstat(path).catch(() => undefined)
+    if (kind?.isDirectory()) await walk(path, top, found, skipped)
+    else if (kind !== undefined) skipped.push({ name: top, reason: kindOf(kind) })
+  }
+  const files: Array<Source> = []
+  for (const source of found) {
+    const kind = carriedKind(source.name, sessionId)
+    if (kind._tag === "Right") files.push(source)
+    else skipped.push({ name: source.name, reason: kind.left })
+  }
+  return { files, skipped }
 }
 
 /**
@@ -115,7 +134,7 @@ export const pack = (options: {
   readonly into: string
 }): Effect.Effect<Packed, FileError | NotFound> =>
   Effect.gen(function*() {
-    const files = yield* Effect.tryPromise({
+    const { files, skipped } = yield* Effect.tryPromise({
       try: () => sources(options.folder, options.sessionId),
       catch: () => new NotFound({ what: `No session file ${options.sessionId}.jsonl in ${options.folder} to carry.` })
     })
@@ -128,7 +147,7 @@ export const pack = (options: {
       try: () => Promise.all([store(encrypted, options.into), tar.done]).then(([stored]) => stored),
       catch: (error) => fileError(options.into, "Cannot pack the conversation", error)
     })
-    return { file: options.into, ...stored, unpackedSize: tar.size(), files: files.length }
+    return { file: options.into, ...stored, unpackedSize: tar.size(), files: files.length, skipped }
   }).pipe(Effect.withSpan("carry.pack"))
 
 /** The files as a gzipped tar stream; `size` is the tar stream's length once `done`. */
@@ -171,14 +190,19 @@ const store = async (encrypted: ReadableStream<Uint8Array>, into: string) => {
 }
 
 /** An archive refused for its content, with the rule it broke. */
-class Refusal extends Error {}
+class ArchiveRefused extends Data.TaggedError("ArchiveRefused")<{ readonly rule: string }> {}
 
 /**
- * Decrypts, decompresses and unpacks a verified archive into `into` (a new,
- * empty, private folder). Refused (`InvalidInput`, with the rule) when it
- * holds anything but regular files named as domain/carriedFiles.ts allows,
- * more than `MAX_ENTRIES` of them, more bytes than `unpackedSize`, or not
- * the session's transcript.
+ * Decrypts, decompresses and unpacks a verified archive into `into` (an
+ * empty private folder that must exist: unpacking never makes it, so a
+ * staging folder removed meanwhile is not made again). Refused
+ * (`InvalidInput`, with the rule) when it holds anything but regular files
+ * named as domain/carriedFiles.ts allows, more than `MAX_ENTRIES` of them,
+ * more bytes than `unpackedSize`, or not the session's transcript.
+ *
+ * Interrupted (Ctrl-C), it stops: gunzip, the tar parser and the file being
+ * written are destroyed, and the interruption returns only once nothing of
+ * it runs any more, so the scope that removes `into` removes it for good.
  */
 export const unpack = (options: {
   readonly file: string
@@ -191,73 +215,123 @@ export const unpack = (options: {
   Effect.gen(function*() {
     const ciphertext = Readable.toWeb(createReadStream(options.file)) as ReadableStream<Uint8Array>
     const plaintext = yield* decryptStream(ciphertext, options.identity)
-    return yield* Effect.tryPromise({
-      try: () => extractInto(plaintext, options),
-      catch: (error) =>
-        new InvalidInput({
-          reason: `The carried conversation was refused: ${
-            error instanceof Refusal ? error.message : "damaged data"
-          }. Nothing was placed.`
+    return yield* Effect.acquireUseRelease(
+      Effect.sync(() => {
+        const controller = new AbortController()
+        const running = extractInto(plaintext, options, controller.signal)
+        running.catch(() => {})
+        return { controller, running }
+      }),
+      ({ running }) =>
+        Effect.tryPromise({
+          try: () => running,
+          catch: (error) =>
+            new InvalidInput({
+              reason: `The carried conversation was refused: ${
+                error instanceof ArchiveRefused ? error.rule : "damaged data"
+              }. Nothing was placed.`
+            })
+        }),
+      ({ controller, running }) =>
+        Effect.promise(() => {
+          controller.abort()
+          return running.then(() => undefined, () => undefined)
         })
-    })
+    )
   }).pipe(Effect.withSpan("carry.unpack"))
+
+/**
+ * Makes the folders of `name` under `into` one at a time (0700), never
+ * `into` itself: each must be new, or a folder this unpacking made.
+ */
+const folderFor = async (into: string, name: string, made: Set<string>): Promise<string> => {
+  const segments = name.split("/").slice(0, -1)
+  let folder = into
+  for (const segment of segments) {
+    folder = join(folder, segment)
+    if (made.has(folder)) continue
+    await mkdir(folder, { mode: 0o700 })
+    made.add(folder)
+  }
+  return folder
+}
 
 const extractInto = async (
   plaintext: ReadableStream<Uint8Array>,
-  options: { readonly sessionId: SessionId; readonly unpackedSize: number; readonly into: string }
+  options: { readonly sessionId: SessionId; readonly unpackedSize: number; readonly into: string },
+  signal: AbortSignal
 ): Promise<ReadonlyArray<CarriedFile>> => {
   const gunzip = createGunzip()
   pipeline(Readable.fromWeb(plaintext as WebReadableStream<Uint8Array>), gunzip, () => {})
   const extract = tarExtract()
+  const stopped = new ArchiveRefused({ rule: "interrupted" })
+  const stop = () => {
+    gunzip.destroy(stopped)
+    extract.destroy(stopped)
+  }
+  signal.addEventListener("abort", stop, { once: true })
 
   const feed = async () => {
     let tarBytes = 0
     for await (const chunk of gunzip) {
       tarBytes += (chunk as Buffer).length
-      if (tarBytes > options.unpackedSize) throw new Refusal("it inflates past its signed size")
-      if (!extract.write(chunk as Buffer)) await drained(extract, () => new Refusal("the archive ended early"))
+      if (tarBytes > options.unpackedSize) throw new ArchiveRefused({ rule: "it inflates past its signed size" })
+      if (!extract.write(chunk as Buffer)) {
+        await drained(extract, () => new ArchiveRefused({ rule: "the archive ended early" }))
+      }
     }
     extract.end()
   }
 
   const consume = async () => {
     const files: Array<CarriedFile> = []
+    const made = new Set<string>()
     for await (const entry of extract) {
       const { name, size, type } = entry.header
-      if (files.length >= MAX_ENTRIES) throw new Refusal(`more than ${MAX_ENTRIES} files`)
-      if (type !== "file") throw new Refusal(`${JSON.stringify(name)} is not a regular file`)
+      if (files.length >= MAX_ENTRIES) throw new ArchiveRefused({ rule: `more than ${MAX_ENTRIES} files` })
+      if (type !== "file") throw new ArchiveRefused({ rule: `${JSON.stringify(name)} is not a regular file` })
       const kind = carriedKind(name, options.sessionId)
-      if (kind._tag === "Left") throw new Refusal(`${JSON.stringify(name)}: ${kind.left}`)
-      const path = join(options.into, ...name.split("/"))
-      await mkdir(dirname(path), { recursive: true, mode: 0o700 })
-      const out = await open(path, "wx", 0o600).catch(() => {
-        throw new Refusal(`${JSON.stringify(name)} appears twice`)
+      if (kind._tag === "Left") throw new ArchiveRefused({ rule: `${JSON.stringify(name)}: ${kind.left}` })
+      if (signal.aborted) throw stopped
+      const folder = await folderFor(options.into, name, made)
+      const path = join(folder, name.slice(name.lastIndexOf("/") + 1))
+      const out = await open(path, "wx", 0o600).catch((error: NodeJS.ErrnoException) => {
+        throw error.code === "EEXIST" ? new ArchiveRefused({ rule: `${JSON.stringify(name)} appears twice` }) : error
       })
+      const closeOnStop = () => void out.close().catch(() => {})
+      signal.addEventListener("abort", closeOnStop, { once: true })
       try {
         for await (const chunk of entry) await out.write(chunk)
       } finally {
-        await out.close()
+        signal.removeEventListener("abort", closeOnStop)
+        await out.close().catch(() => {})
       }
       files.push({ name, kind: kind.right, size })
     }
-    if (!files.some((file) => file.kind === "session")) throw new Refusal("it does not hold the session's transcript")
+    if (!files.some((file) => file.kind === "session")) {
+      throw new ArchiveRefused({ rule: "it does not hold the session's transcript" })
+    }
     return files
   }
 
   const consuming = consume()
   const feeding = feed()
-  // The first failure stops the other side: a refused entry ends the inflation, a damaged stream the entries.
-  const [consumed, fed] = await Promise.allSettled([
-    consuming.catch((error: Error) => {
-      gunzip.destroy()
-      throw error
-    }),
-    feeding.catch((error: Error) => {
-      extract.destroy(error)
-      throw error
-    })
-  ])
-  const failures = [consumed, fed].flatMap((result) => result.status === "rejected" ? [result.reason as unknown] : [])
-  if (failures.length > 0) throw failures.find((error) => error instanceof Refusal) ?? failures[0]
-  return (consumed as PromiseFulfilledResult<ReadonlyArray<CarriedFile>>).value
+  try {
+    // The first failure stops the other side: a refused entry ends the inflation, a damaged stream the entries.
+    const [consumed, fed] = await Promise.allSettled([
+      consuming.catch((error: Error) => {
+        gunzip.destroy()
+        throw error
+      }),
+      feeding.catch((error: Error) => {
+        extract.destroy(error)
+        throw error
+      })
+    ])
+    const failures = [consumed, fed].flatMap((result) => result.status === "rejected" ? [result.reason as unknown] : [])
+    if (failures.length > 0) throw failures.find((error) => error instanceof ArchiveRefused) ?? failures[0]
+    return (consumed as PromiseFulfilledResult<ReadonlyArray<CarriedFile>>).value
+  } finally {
+    signal.removeEventListener("abort", stop)
+  }
 }

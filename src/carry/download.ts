@@ -5,12 +5,12 @@
  * against the signed ticket before anything reads it. It survives a broken
  * connection: the next one resumes at `received`, and the hash goes on.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import { createHash, type Hash } from "node:crypto"
 import { type FileHandle, open, rm } from "node:fs/promises"
 import type { CarryTicket } from "../domain/carryTicket.js"
 import { type FileError, SignatureInvalid } from "../domain/errors.js"
-import { fileError } from "../services/secretFile.js"
+import { fileError } from "../domain/fileError.js"
 
 /** Writes are gathered up to this size: fewer system calls than one per network chunk. */
 const FLUSH_BYTES = 1024 * 1024
@@ -19,6 +19,9 @@ export class Download {
   #received = 0
   #pending: Array<Uint8Array> = []
   #pendingBytes = 0
+  /** Bytes handed to a flush, written or being written. */
+  #flushed = 0
+  #flushing: Promise<void> = Promise.resolve()
   readonly #hash: Hash = createHash("sha256")
 
   private constructor(
@@ -56,12 +59,21 @@ export class Download {
     if (this.#pendingBytes >= FLUSH_BYTES) await this.flush()
   }
 
-  /** Writes what is gathered: before a resume, and before the check. */
-  async flush(): Promise<void> {
+  /**
+   * Writes what is gathered: before a resume, and before the check. Flushes
+   * run one after another, each at its own offset, so one still under way
+   * when the next is asked for (an abandoned connection's) never lands out
+   * of order.
+   */
+  flush(): Promise<void> {
     const pending = this.#pending
+    const at = this.#flushed
     this.#pending = []
+    this.#flushed += this.#pendingBytes
     this.#pendingBytes = 0
-    if (pending.length > 0) await this.handle.writev(pending)
+    this.#flushing = this.#flushing.then(() => pending.length > 0 ? this.handle.writev(pending, at) : undefined)
+      .then(() => undefined)
+    return this.#flushing
   }
 
   /** Whether every byte arrived and their SHA-256 is the ticket's; the file is on disk (fsync) when it is. */
@@ -75,6 +87,7 @@ export class Download {
   }
 
   async close(): Promise<void> {
+    await this.#flushing.catch(() => undefined)
     await this.handle.close().catch(() => undefined)
   }
 
@@ -86,11 +99,7 @@ export class Download {
 }
 
 /** The sender sent more than the ticket's size. */
-export class Overflow extends Error {
-  constructor() {
-    super("more bytes than the signed size")
-  }
-}
+export class Overflow extends Data.TaggedError("Overflow") {}
 
 /** The transcript refusal every layer gives: the bytes are not the ones the record signed. */
 export const mismatch = () => new SignatureInvalid({ layer: "transcript" })

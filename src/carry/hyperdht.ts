@@ -11,8 +11,8 @@
  * before a byte of the archive exists on that connection. The exchange on
  * the stream is domain/carryProtocol.ts.
  */
-import { Clock, Duration, Effect, Layer, Queue } from "effect"
-import HyperDHT, { type HyperDHTError, type SecretStream } from "hyperdht"
+import { Data, Duration, Effect, Layer, Queue, Schedule } from "effect"
+import HyperDHT, { type HyperDHTError, type KeyPair, type SecretStream } from "hyperdht"
 import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { clientPublicKey, clientSeed } from "../crypto/carryClientKey.js"
@@ -30,18 +30,12 @@ import {
   WINDOW_BYTES
 } from "../domain/carryProtocol.js"
 import { type CarryTicket, CLIENT_SECRET_BYTES } from "../domain/carryTicket.js"
-import { FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
+import { formatDuration } from "../domain/duration.js"
+import { type FileError, NetworkError, NoDirectPath, TransferFailed } from "../domain/errors.js"
+import { fileError } from "../domain/fileError.js"
 import { equals } from "../domain/keys.js"
-import {
-  Carry,
-  CarryConfig,
-  type CarryVia,
-  type FetchOptions,
-  NoDirectPath,
-  type Offer,
-  type ServeEvent
-} from "../services/Carry.js"
-import { fileError } from "../services/secretFile.js"
+import { Carry, CarryConfig, type CarryVia, type FetchOptions, type Offer, type ServeEvent } from "../services/Carry.js"
+import { connectionKind } from "./connectionKind.js"
 import { type Download, mismatch, Overflow, scopedDownload } from "./download.js"
 import { drained } from "./drained.js"
 
@@ -80,16 +74,6 @@ const node = (bootstrap: ReadonlyArray<string>) =>
     ),
     (dht) => Effect.promise(() => dht.destroy({ force: true }))
   ).pipe(Effect.tap((dht) => Effect.promise(() => dht.ready())))
-
-/**
- * A stream on the node's own socket went straight to an address announced as
- * reachable; one on any other socket went through a socket the hole puncher
- * opened for it.
- */
-const viaOf = (dht: HyperDHT, socket: SecretStream): CarryVia => {
-  const udx = socket.rawStream?.socket
-  return udx === dht.io.serverSocket || udx === dht.io.clientSocket ? "direct" : "holepunch"
-}
 
 const remoteOf = (socket: SecretStream) =>
   socket.rawStream === null ? "unknown" : `${socket.rawStream.remoteHost}:${socket.rawStream.remotePort}`
@@ -173,13 +157,15 @@ const pickerMessages = (read: (bytes: number, timeoutMs: number) => Promise<Uint
 const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promise<ServeEvent> => {
   const started = Date.now()
   const remote = remoteOf(socket)
-  const via = viaOf(dht, socket)
+  // Read again at the end: hyperdht may move a connection to a better path while it lives.
+  let via = connectionKind(dht, socket) ?? "holepunch"
+  const viaNow = () => (via = connectionKind(dht, socket) ?? via)
   const read = reader(socket)
   let sent = 0
   const interrupted = (reason: string): ServeEvent => ({
     _tag: "Interrupted",
     remote,
-    via,
+    via: viaNow(),
     bytes: sent,
     millis: Date.now() - started,
     reason
@@ -212,7 +198,7 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
     }
     const reply = await picker.final
     if (reply === ACK) {
-      return { _tag: "Transferred", remote, via, bytes: sent, offset, millis: Date.now() - started }
+      return { _tag: "Transferred", remote, via: viaNow(), bytes: sent, offset, millis: Date.now() - started }
     }
     return interrupted(reply === NAK ? "the picker refused the bytes (digest mismatch)" : "no acknowledgement")
   } catch (error) {
@@ -223,12 +209,13 @@ const answer = async (dht: HyperDHT, socket: SecretStream, offer: Offer): Promis
   }
 }
 
-const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
-  Effect.gen(function*() {
-    const dht = yield* node(bootstrap)
-    const keyPair = HyperDHT.keyPair()
-    const clientSecret = randomBytes(CLIENT_SECRET_BYTES)
+const serve = (bootstrap: ReadonlyArray<string>) =>
+  Effect.fn("Carry.serve")(function*(offer: Offer) {
+    // Made before the node, so wiped after it is destroyed; the server keeps only the admitted public key.
+    const keyPair = yield* wipedWithScope(() => HyperDHT.keyPair(), (keyPair) => keyPair.secretKey)
+    const clientSecret = yield* wipedWithScope(() => randomBytes(CLIENT_SECRET_BYTES), (secret) => secret)
     const admitted = clientPublicKey(clientSecret)
+    const dht = yield* node(bootstrap)
     const events = yield* Queue.unbounded<ServeEvent>()
     const server = dht.createServer(
       { firewall: (remotePublicKey) => !equals(remotePublicKey, admitted) },
@@ -245,8 +232,27 @@ const serve = (bootstrap: ReadonlyArray<string>) => (offer: Offer) =>
       catch: (error) => new NetworkError({ reason: `cannot listen on the carry network: ${describe(error)}` })
     })
     yield* Effect.addFinalizer(() => Queue.shutdown(events))
-    return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret: Uint8Array.from(clientSecret), events }
+    return { serverKey: Uint8Array.from(keyPair.publicKey), clientSecret, events }
   })
+
+/** What `make` makes, its `secret` zeroed when the scope closes. */
+const wipedWithScope = <A>(make: () => A, secret: (value: A) => Uint8Array) =>
+  Effect.acquireRelease(Effect.sync(make), (value) => Effect.sync(() => secret(value).fill(0)))
+
+/**
+ * The picker's key pair, derived from the ticket's client secret once per
+ * fetch (hyperdht's key pair holds the seed in its 64-byte secret key), and
+ * zeroed when the scope closes, after the node that used it.
+ */
+const clientKeyPair = (clientSecret: Uint8Array) =>
+  wipedWithScope(() => {
+    const seed = clientSeed(clientSecret)
+    try {
+      return HyperDHT.keyPair(seed)
+    } finally {
+      seed.fill(0)
+    }
+  }, (keyPair) => keyPair.secretKey)
 
 const describe = (error: unknown) => (error as HyperDHTError | undefined)?.code ?? String(error)
 
@@ -257,77 +263,193 @@ type AttemptFailure =
   | { readonly _tag: "Tampered" }
   | { readonly _tag: "Disk"; readonly error: FileError }
 
-class Failed extends Error {
-  constructor(readonly failure: AttemptFailure) {
-    super("carry attempt failed")
+type AttemptEnd = { readonly _tag: "Delivered"; readonly via: CarryVia } | AttemptFailure
+
+/**
+ * How long a fetch goes on: `patience` after the last byte arrived (or after
+ * it started, before any), and never past its deadline, `patience` plus the
+ * time the archive takes at `MIN_BYTES_PER_SECOND`, so a publisher that
+ * trickles a byte now and then cannot hold the picker forever.
+ */
+interface Timing {
+  /** When the fetch gives up unless another byte arrives, in ms since the epoch. */
+  readonly expiresAt: () => number
+  /** A byte arrived now. */
+  readonly arrived: () => void
+  /** Why it gave up, with `received` bytes in. */
+  readonly why: (received: number) => string
+}
+
+/** The slowest transfer a fetch waits for: 256 kbit/s. */
+const MIN_BYTES_PER_SECOND = 32 * 1024
+
+const timingOf = (ticket: CarryTicket, patienceMs: number): Timing => {
+  const started = Date.now()
+  const deadline = started + patienceMs + Math.ceil(ticket.size / MIN_BYTES_PER_SECOND * 1000)
+  let lastByteAt = started
+  return {
+    expiresAt: () => Math.min(lastByteAt + patienceMs, deadline),
+    arrived: () => {
+      lastByteAt = Date.now()
+    },
+    why: (received) =>
+      Date.now() >= deadline
+        ? `too slow: ${received} bytes in ${Math.round((Date.now() - started) / 1000)} s; at least ${
+          MIN_BYTES_PER_SECOND / 1024
+        } KiB/s`
+        : `no byte for ${formatDuration(Math.round(patienceMs / 1000))}`
   }
 }
 
+/** How long a delivered attempt waits for its acknowledgement to leave before the stream is cut. */
+const CLOSE_MS = 2000
+
 /**
  * One connection: request from what the download holds, take bytes until
- * the ticket's size (granting more as they are written, and pausing the
- * stream while each write lands), check, and acknowledge. A watchdog ends
- * the attempt after `firstMs` without a byte, then after `patienceMs`
- * without the next one.
+ * the ticket's size, check, and acknowledge. Settles (never rejects) once
+ * nothing of it runs any more: its last write landed, its callbacks are off.
+ *
+ * The picker enforces its own grants. UDX acknowledges every packet as it
+ * lands and the stream pushes it out at once, paused or not, so a publisher
+ * that ignored the grants would fill the picker's memory: every byte is
+ * counted as it arrives, and one past what was granted on this connection
+ * (or past the signed size) ends the attempt as tampered. What arrived
+ * within the grants waits in a queue for the one writer, which grants more
+ * as it writes, so the queue never holds more than the window.
+ *
+ * A watchdog ends the attempt when `timing` says the fetch has waited long
+ * enough (each byte that arrives pushes that back); once every byte has
+ * arrived, the network is done with and the final check (an fsync: as slow
+ * as the disk) is not timed. `signal` abandons the attempt (the fetch was
+ * interrupted).
  */
 const attempt = (
   dht: HyperDHT,
+  keyPair: KeyPair,
   ticket: CarryTicket,
   download: Download,
-  firstMs: number,
-  patienceMs: number,
-  onProgress: (received: number) => void
-): Promise<CarryVia> =>
-  new Promise((resolve, reject) => {
-    const seed = clientSeed(ticket.clientSecret)
-    const keyPair = HyperDHT.keyPair(seed)
-    seed.fill(0)
+  timing: Timing,
+  onProgress: (received: number) => void,
+  signal: AbortSignal
+): Promise<AttemptEnd> =>
+  new Promise((settle) => {
     const socket = dht.connect(ticket.serverKey, { keyPair })
+    /** Set once the attempt has settled: every callback stops there. */
+    let ended = false
     let failure: AttemptFailure | undefined
-    let settled = false
     let status: number | undefined
     let via: CarryVia = "holepunch"
+    /** Bytes the server may send on this connection, and bytes it sent (after the status). */
+    let granted = 0
+    let arrived = 0
+    const queue: Array<Uint8Array> = []
+    let queued = 0
+    /** Bytes written since the last grant: granted again once they are a whole grant's worth. */
+    let ungranted = 0
+    let allArrived = false
+    let writer: Promise<void> | undefined
+
+    const end = (result: AttemptEnd) => {
+      if (ended) return
+      ended = true
+      clearTimeout(watchdog)
+      signal.removeEventListener("abort", abandon)
+      settle(result)
+    }
     const fail = (reason: AttemptFailure) => {
       failure ??= reason
+      queue.length = 0
       socket.destroy()
     }
-    const stalled = () => fail({ _tag: "Network", code: undefined, reason: "no progress" })
-    let watchdog = setTimeout(stalled, firstMs)
-    let poked = false
-    const poke = () => {
-      if (poked) return watchdog.refresh()
-      poked = true
-      clearTimeout(watchdog)
-      watchdog = setTimeout(stalled, patienceMs)
+    const abandon = () => fail({ _tag: "Network", code: undefined, reason: "abandoned" })
+    signal.addEventListener("abort", abandon)
+    // Rescheduled lazily: a byte only moves the expiry, the timer finds it when it fires.
+    let watchdog: NodeJS.Timeout
+    const watch = () => {
+      const left = timing.expiresAt() - Date.now()
+      if (left > 0) watchdog = setTimeout(watch, left)
+      else fail({ _tag: "Network", code: undefined, reason: timing.why(download.received + queued) })
     }
+
+    watch()
+
+    /** Acknowledges (or refuses) the checked download and lets the acknowledgement leave before settling. */
     const finish = (verified: boolean) => {
-      socket.write(Uint8Array.of(verified ? ACK : NAK))
-      socket.end()
-      if (!verified) return fail({ _tag: "Tampered" })
-      settled = true
-      clearTimeout(watchdog)
-      resolve(via)
-      // The acknowledgement is flushed before the stream closes; a stuck close is cut short.
-      watchdog = setTimeout(() => socket.destroy(), 2000)
+      if (failure !== undefined) return end(failure)
+      if (!socket.destroyed) {
+        socket.write(Uint8Array.of(verified ? ACK : NAK))
+        socket.end()
+      }
+      if (!verified) {
+        failure ??= { _tag: "Tampered" }
+        socket.destroy()
+        return end(failure)
+      }
+      via = connectionKind(dht, socket) ?? via
+      const done = () => end({ _tag: "Delivered", via })
+      if (socket.destroyed) return done()
+      socket.once("close", done)
+      setTimeout(() => socket.destroy(), CLOSE_MS).unref()
+    }
+
+    /** The one writer: the queue to disk in order, more grants as it goes, then the check. */
+    const write = async () => {
+      while (queue.length > 0 && failure === undefined) {
+        const chunk = queue.shift()!
+        queued -= chunk.length
+        try {
+          await download.write(chunk)
+        } catch (error) {
+          return fail(
+            error instanceof Overflow ? { _tag: "Tampered" } : { _tag: "Disk", error: diskError(download, error) }
+          )
+        }
+        onProgress(download.received)
+        ungranted += chunk.length
+        if (ungranted >= GRANT_BYTES && !allArrived && !socket.destroyed) {
+          socket.write(encodeGrant(ungranted))
+          granted += ungranted
+          ungranted = 0
+        }
+      }
+      if (!download.complete || failure !== undefined) return
+      const verified = await download.verify().catch((error: unknown) => {
+        fail({ _tag: "Disk", error: diskError(download, error) })
+        return undefined
+      })
+      if (verified !== undefined) finish(verified)
+    }
+    const kick = () => {
+      writer ??= write().finally(() => {
+        writer = undefined
+      })
     }
 
     socket.on("error", (error: HyperDHTError) => {
-      failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
+      if (!allArrived) failure ??= { _tag: "Network", code: error.code, reason: describe(error) }
+    })
+    // The publisher ended its side before the last byte: no need to wait for the watchdog.
+    socket.on("end", () => {
+      if (!allArrived) fail({ _tag: "Network", code: undefined, reason: "the publisher ended the connection" })
     })
     socket.on("close", () => {
       clearTimeout(watchdog)
-      if (!settled) reject(new Failed(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" }))
+      // With every byte in, the writer finishes the attempt whatever the connection does.
+      if (allArrived && failure === undefined) return
+      void (writer ?? Promise.resolve()).then(() =>
+        end(failure ?? { _tag: "Network", code: undefined, reason: "the connection closed" })
+      )
     })
-    // Bytes written since the last grant: granted again once they are a whole grant's worth.
-    let ungranted = 0
     socket.on("open", () => {
-      poke()
-      via = viaOf(dht, socket)
+      if (ended) return
+      via = connectionKind(dht, socket) ?? via
       socket.write(encodeRequest(download.received))
       socket.write(encodeGrant(WINDOW_BYTES))
+      granted = WINDOW_BYTES
     })
     socket.on("data", (data: Buffer) => {
-      poke()
+      if (ended || failure !== undefined) return
+      timing.arrived()
       let chunk: Uint8Array = data
       if (status === undefined) {
         status = chunk[0]
@@ -342,86 +464,111 @@ const attempt = (
         }
       }
       if (chunk.length === 0) return
-      socket.pause()
-      download.write(chunk).then(
-        () => {
-          onProgress(download.received)
-          ungranted += chunk.length
-          if (ungranted >= GRANT_BYTES && !download.complete) {
-            socket.write(encodeGrant(ungranted))
-            ungranted = 0
-          }
-          if (!download.complete) return socket.resume()
-          download.verify().then(finish, (error) => fail({ _tag: "Disk", error: diskError(download, error) }))
-        },
-        (error) =>
-          fail(error instanceof Overflow ? { _tag: "Tampered" } : { _tag: "Disk", error: diskError(download, error) })
-      )
+      arrived += chunk.length
+      // Past the grants, or past the signed size: bytes nobody asked for, from the key the ticket names.
+      if (arrived > granted || download.received + queued + chunk.length > ticket.size) {
+        return fail({ _tag: "Tampered" })
+      }
+      queue.push(chunk)
+      queued += chunk.length
+      if (download.received + queued === ticket.size) {
+        allArrived = true
+        clearTimeout(watchdog)
+      }
+      kick()
     })
   })
 
 const diskError = (download: Download, error: unknown) => fileError(download.file, "Cannot write the download", error)
 
+/** A connection that failed in a way worth another one, while time is left. */
+class Retry extends Data.TaggedError("Retry")<{ readonly detail: string }> {}
+
+/**
+ * Between connections: 0.5 s doubling to 4 s at most, never past the time
+ * left; only after a `Retry`, and only while time is left.
+ */
+const reconnecting = (timing: Timing) =>
+  Schedule.exponential(Duration.millis(500)).pipe(
+    Schedule.union(Schedule.spaced(Duration.seconds(4))),
+    Schedule.whileInput((error: { readonly _tag: string }) =>
+      error._tag === "Retry" && timing.expiresAt() > Date.now()
+    ),
+    Schedule.modifyDelay((_, delay) =>
+      Duration.min(delay, Duration.millis(Math.max(0, timing.expiresAt() - Date.now())))
+    )
+  )
+
 const fetch = (bootstrap: ReadonlyArray<string>) =>
-(
-  ticket: CarryTicket,
-  destination: string,
-  options: FetchOptions
-): Effect.Effect<{ readonly via: CarryVia; readonly attempts: number }, NetworkError | SignatureInvalid | FileError> =>
-  Effect.scoped(Effect.gen(function*() {
-    const patienceMs = Duration.toMillis(options.patience)
-    let lastProgress = yield* Clock.currentTimeMillis
+  Effect.fn("Carry.fetch")(function*(ticket: CarryTicket, destination: string, options: FetchOptions) {
+    const timing = timingOf(ticket, Duration.toMillis(options.patience))
+    const failed = (why: "unreachable" | "broke", detail: string) =>
+      new TransferFailed({ why, detail, received: download.received, size: ticket.size })
+    const keyPair = yield* clientKeyPair(ticket.clientSecret)
     const dht = yield* node(bootstrap).pipe(
       Effect.timeoutFail({
         duration: options.patience,
-        onTimeout: () => new NetworkError({ reason: "could not reach the publisher: the carry network did not answer" })
+        onTimeout: () =>
+          new TransferFailed({
+            why: "unreachable",
+            detail: "the carry network did not answer",
+            received: 0,
+            size: ticket.size
+          })
       })
     )
     const download = yield* scopedDownload(destination, ticket)
     const onProgress = options.onProgress ?? (() => {})
-    let lastReceived = 0
+    let attempts = 0
     let notListening = 0
     let unpunchable = 0
-    for (let attempts = 1;; attempts++) {
-      // Each attempt is cut off where the patience left would end.
-      const waitMs = Math.max(1, lastProgress + patienceMs - (yield* Clock.currentTimeMillis))
-      const result = yield* Effect.either(Effect.tryPromise({
-        try: () => attempt(dht, ticket, download, waitMs, patienceMs, onProgress),
-        catch: (error): AttemptFailure =>
-          error instanceof Failed ? error.failure : { _tag: "Network", code: undefined, reason: String(error) }
-      }))
-      if (result._tag === "Right") return { via: result.right, attempts }
-      const failure = result.left
-      switch (failure._tag) {
+
+    /** One connection, and what its end means for the fetch. */
+    const connection = Effect.gen(function*() {
+      attempts++
+      const end = yield* Effect.acquireUseRelease(
+        Effect.sync(() => {
+          const controller = new AbortController()
+          return {
+            controller,
+            running: attempt(dht, keyPair, ticket, download, timing, onProgress, controller.signal)
+          }
+        }),
+        ({ running }) => Effect.promise(() => running),
+        // Interrupted: the attempt is abandoned, and waited for, before the download is removed.
+        ({ controller, running }) => Effect.promise(() => (controller.abort(), running))
+      )
+      switch (end._tag) {
+        case "Delivered":
+          return end.via
         case "Tampered":
           return yield* mismatch()
         case "Disk":
-          return yield* failure.error
+          return yield* end.error
         case "Refused":
-          return yield* new NetworkError({ reason: failure.reason })
+          return yield* failed("unreachable", end.reason)
       }
       yield* Effect.promise(() => download.flush())
-      const now = yield* Clock.currentTimeMillis
-      if (download.received > lastReceived) {
-        lastReceived = download.received
-        lastProgress = now
-      }
-      notListening = failure.code !== undefined && NOT_LISTENING.has(failure.code) ? notListening + 1 : 0
-      unpunchable = failure.code !== undefined && UNPUNCHABLE.has(failure.code) ? unpunchable + 1 : 0
+      notListening = end.code !== undefined && NOT_LISTENING.has(end.code) ? notListening + 1 : 0
+      unpunchable = end.code !== undefined && UNPUNCHABLE.has(end.code) ? unpunchable + 1 : 0
       if (unpunchable >= UNPUNCHABLE_ATTEMPTS && download.received === 0) return yield* new NoDirectPath()
-      const left = lastProgress + patienceMs - now
-      if (notListening >= NOT_LISTENING_ATTEMPTS || left <= 0) {
-        return yield* new NetworkError({
-          reason: download.received === 0
-            ? notListening > 0
-              ? "nobody serves it on the carry network"
-              : `could not reach the publisher: ${failure.reason}`
-            : `the transfer broke after ${download.received} of ${ticket.size} bytes: ${failure.reason}`
+      if (notListening >= NOT_LISTENING_ATTEMPTS) {
+        return yield* new TransferFailed({
+          why: "notServing",
+          detail: end.reason,
+          received: download.received,
+          size: ticket.size
         })
       }
-      yield* Effect.sleep(Duration.millis(Math.min(left, 500 * 2 ** Math.min(attempts - 1, 3))))
-    }
-  }))
+      return yield* new Retry({ detail: end.reason })
+    })
+
+    const via = yield* connection.pipe(
+      Effect.retry(reconnecting(timing)),
+      Effect.catchTag("Retry", ({ detail }) => failed(download.received === 0 ? "unreachable" : "broke", detail))
+    )
+    return { via, attempts }
+  }, Effect.scoped)
 
 export const layer: Layer.Layer<Carry, never, CarryConfig> = Layer.effect(
   Carry,

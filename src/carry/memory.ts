@@ -11,10 +11,10 @@ import { randomBytes } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { clientPublicKey } from "../crypto/carryClientKey.js"
 import { CLIENT_SECRET_BYTES, SERVER_KEY_BYTES } from "../domain/carryTicket.js"
-import { NetworkError } from "../domain/errors.js"
+import { TransferFailed } from "../domain/errors.js"
+import { fileError } from "../domain/fileError.js"
 import { equals } from "../domain/keys.js"
 import { Carry, type Offer, type ServeEvent } from "../services/Carry.js"
-import { fileError } from "../services/secretFile.js"
 import { mismatch, Overflow, scopedDownload } from "./download.js"
 
 interface Listening {
@@ -55,7 +55,7 @@ export const layer: Layer.Layer<Carry> = Layer.effect(
       Effect.scoped(Effect.gen(function*() {
         const server = (yield* Ref.get(servers)).get(hex(ticket.serverKey))
         if (server === undefined || !equals(server.admitted, clientPublicKey(ticket.clientSecret))) {
-          return yield* new NetworkError({ reason: "nobody serves it on the carry network" })
+          return yield* new TransferFailed({ why: "notServing", detail: "no server", received: 0, size: ticket.size })
         }
         const download = yield* scopedDownload(destination, ticket)
         const started = Date.now()

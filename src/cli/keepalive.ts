@@ -7,7 +7,7 @@ import { Console, type Duration, Effect } from "effect"
 import { expiresAt } from "../domain/expiry.js"
 import type { PublicKey } from "../domain/keys.js"
 import type { Published } from "../services/Handoffs.js"
-import { keepAlive } from "../services/Keepalive.js"
+import { keepAlive, type KeepaliveEvent } from "../services/Keepalive.js"
 
 export type EventLog = (event: Record<string, unknown>, text: string) => Effect.Effect<void>
 
@@ -23,6 +23,15 @@ export const KEEPALIVE_ENDINGS = {
   revoked: "the handoff was revoked or burned."
 } as const
 
+/** One keepalive round, as a line. */
+export const logRound = (log: EventLog) => (event: KeepaliveEvent) =>
+  event._tag === "Republished"
+    ? log(
+      { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
+      `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
+    )
+    : log({ event: "failed", reason: event.error.message }, `republish failed, will retry: ${event.error.message}`)
+
 /**
  * The signed packet just published stored again every `every`, a line per
  * round, until the handoff expires or the key's newest packet is another.
@@ -35,11 +44,5 @@ export const keepAliveLogged = (log: EventLog, publisher: PublicKey, published: 
     seq: published.report.seq,
     expiresAt: expiresAt(published.record),
     every,
-    onEvent: (event) =>
-      event._tag === "Republished"
-        ? log(
-          { event: "republished", storedOn: event.report.storedOn, contacted: event.report.contacted },
-          `republished: stored on ${event.report.storedOn} of ${event.report.contacted} nodes`
-        )
-        : log({ event: "failed", reason: event.error.message }, `republish failed, will retry: ${event.error.message}`)
+    onEvent: logRound(log)
   })

@@ -97,6 +97,22 @@ export const carryLayer = (config: CarrySettings) =>
     )
   )
 
+/** `CarryPublisher` serving over HyperDHT as `config` says; it needs the `Dht` the record is on. */
+export const carryPublisherLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => import("../carry/publisher.js")).pipe(
+      Effect.map((publisher) => publisher.layer.pipe(Layer.provide(carryLayer(config))))
+    )
+  )
+
+/** `CarriedPickup` fetching over HyperDHT as `config` says; it needs the placement services (cli/layers/Claude.ts). */
+export const carriedPickupLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => import("../carry/pickup.js")).pipe(
+      Effect.map((pickup) => pickup.layer.pipe(Layer.provide(carryLayer(config))))
+    )
+  )
+
 /** `Handoffs` (and the `Dht` under it) over the transport that `config` describes. */
 export const handoffsLayer = (config: DhtSettings) =>
   Layer.unwrapEffect(

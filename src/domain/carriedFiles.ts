@@ -55,6 +55,8 @@ export type LocalCopy =
   | "identical"
   /** The local file is a strict prefix of the carried one: the same conversation, older. */
   | "olderPrefix"
+  /** The carried file is a strict prefix of the local one: the same conversation, newer here. */
+  | "newerPrefix"
   | "different"
 
 /**
@@ -68,7 +70,7 @@ export const compareLocal = (
   if (local === undefined) return "absent"
   if (!local.agrees) return "different"
   if (local.size === carriedSize) return "identical"
-  return local.size < carriedSize ? "olderPrefix" : "different"
+  return local.size < carriedSize ? "olderPrefix" : "newerPrefix"
 }
 
 export type CarriedAction =
@@ -80,6 +82,8 @@ export type CarriedAction =
   | "update"
   /** A memory file that differs: the local one stays (notes may have been edited here). */
   | "keepLocal"
+  /** The same conversation, newer here (it went on on this machine): never cut back, and the session is not placed. */
+  | "newerHere"
   /** Another conversation under the same name: never overwritten, and the session is not placed. */
   | "conflict"
 
@@ -91,6 +95,8 @@ export const actionFor = (kind: CarriedKind, local: LocalCopy): CarriedAction =>
       return "leave"
     case "olderPrefix":
       return kind === "memory" ? "keepLocal" : "update"
+    case "newerPrefix":
+      return kind === "memory" ? "keepLocal" : "newerHere"
     case "different":
       return kind === "memory" ? "keepLocal" : "conflict"
   }
@@ -98,8 +104,9 @@ export const actionFor = (kind: CarriedKind, local: LocalCopy): CarriedAction =>
 
 /**
  * Placing a carried session is all or nothing for the conversation: one
- * conflicting session file (the transcript or a file of its folder) and no
- * file at all is placed, so the local conversation is never mixed with the
- * carried one.
+ * session file (the transcript or a file of its folder) that holds another
+ * conversation, or a newer copy of this one, and no file at all is placed,
+ * so the local conversation is never mixed with the carried one.
  */
-export const placeable = (actions: ReadonlyArray<CarriedAction>): boolean => !actions.includes("conflict")
+export const placeable = (actions: ReadonlyArray<CarriedAction>): boolean =>
+  !actions.includes("conflict") && !actions.includes("newerHere")

@@ -32,6 +32,14 @@ export const CLIENT_SECRET_BYTES = 16
 export const DIGEST_BYTES = 32
 /** The largest size a ticket holds: 2^48 - 1 bytes (256 TiB), well inside a safe integer. */
 export const MAX_CARRIED_BYTES = 2 ** 48 - 1
+/**
+ * Deflate's largest ratio: 1032 to 1 (a 258-byte match in one or two bits
+ * at best). An archive that says it unpacks to more than its size times
+ * this (and 1 MiB for the smallest ones) says what no gzip stream can hold:
+ * refused, rather than believed as the bound on the disk it may fill.
+ */
+export const MAX_INFLATION = 1032
+const INFLATION_SLACK = 2 ** 20
 
 const writeU48 = (bytes: Uint8Array, offset: number, value: number) => {
   new DataView(bytes.buffer, bytes.byteOffset).setUint16(offset, Math.floor(value / 2 ** 32))
@@ -67,7 +75,8 @@ const fromBytes = (bytes: Uint8Array): CarryTicket => ({
  * Unpadded base64url decoded strictly (the text must be what encoding its
  * bytes gives back: no padding, no stray bits), exactly 92 bytes. Both sizes
  * fit a safe integer by construction; an archive always holds at least the
- * session file, so neither is zero.
+ * session file, so neither is zero; and the unpacked size is at most what
+ * deflate can make of the size (`MAX_INFLATION`).
  */
 export const CarryTicketFromString = Schema.transformOrFail(
   Schema.String,
@@ -85,9 +94,12 @@ export const CarryTicketFromString = Schema.transformOrFail(
         )
       }
       const ticket = fromBytes(bytes.right)
-      return ticket.size > 0 && ticket.unpackedSize > 0
+      if (ticket.size === 0 || ticket.unpackedSize === 0) {
+        return ParseResult.fail(new ParseResult.Type(ast, text, "must name a non-empty archive"))
+      }
+      return ticket.unpackedSize <= ticket.size * MAX_INFLATION + INFLATION_SLACK
         ? ParseResult.succeed(ticket)
-        : ParseResult.fail(new ParseResult.Type(ast, text, "must name a non-empty archive"))
+        : ParseResult.fail(new ParseResult.Type(ast, text, "must not inflate past what deflate can"))
     },
     encode: (ticket, _, ast) =>
       ticket.serverKey.length === SERVER_KEY_BYTES && ticket.clientSecret.length === CLIENT_SECRET_BYTES &&

@@ -8,16 +8,17 @@
  */
 import { Context, type Duration, type Effect, type Queue, type Scope } from "effect"
 import type { CarryTicket } from "../domain/carryTicket.js"
-import { type FileError, NetworkError, type SignatureInvalid } from "../domain/errors.js"
+import type { FileError, NetworkError, NoDirectPath, SignatureInvalid, TransferFailed } from "../domain/errors.js"
 
 /**
- * How the two machines reached each other. `direct`: one side is reachable
- * as it is and the connection uses the DHT node's own socket. `holepunch`:
- * both sides sit behind NATs or firewalls (or on one LAN) and the hole
- * puncher opened the path. cclink asks no HyperDHT node to relay its
- * connections, so there is no third way.
+ * How the two machines reached each other (src/carry/connectionKind.ts).
+ * `direct`: one side is reachable as it is and the connection uses the DHT
+ * node's own socket. `holepunch`: both sides sit behind NATs or firewalls
+ * (or on one LAN) and the hole puncher opened the path. `relay`: the bytes
+ * go through a third peer; cclink asks no HyperDHT node to relay its
+ * connections, so it reports one only if hyperdht chose to on its own.
  */
-export type CarryVia = "direct" | "holepunch"
+export type CarryVia = "direct" | "holepunch" | "relay"
 
 /** What a publisher serves: the packed and encrypted archive, a private file. */
 export interface Offer {
@@ -52,16 +53,21 @@ export type ServeEvent =
 export interface Serving {
   /** The server's public key, for the ticket. */
   readonly serverKey: Uint8Array
-  /** The ticket's client secret: the server admits only the key pair derived from it. */
+  /**
+   * The ticket's client secret: the server admits only the key pair derived
+   * from it, and keeps only that public key. Wiped when serving ends; the
+   * caller wipes it as soon as the ticket is published.
+   */
   readonly clientSecret: Uint8Array
   readonly events: Queue.Dequeue<ServeEvent>
 }
 
 export interface FetchOptions {
   /**
-   * How long to go on without progress: connecting to the publisher, or
-   * waiting for the next bytes. A broken transfer is resumed within it; a
-   * slow one that keeps moving is never cut short.
+   * How long to go on after the last byte arrived (after the start, before
+   * the first): connecting, reconnecting after a break, waiting for the next
+   * bytes. A transfer that keeps moving is not cut short, up to a deadline of
+   * the patience plus the size at 32 KiB/s, so a trickle ends too.
    */
   readonly patience: Duration.Duration
   /** Bytes of the archive in the destination so far. */
@@ -72,23 +78,6 @@ export interface Fetched {
   readonly via: CarryVia
   /** Connections it took (more than one when a transfer broke and resumed). */
   readonly attempts: number
-}
-
-/**
- * The two machines cannot reach each other at all: both sit behind NATs that
- * give every destination a new public port (randomizing NATs), which hole
- * punching cannot cross, and cclink uses no relay. Waiting longer does not
- * help, so a fetch ends with this at once instead of at its deadline. A
- * `NetworkError` (exit 6) like any other unreachable publisher.
- */
-export class NoDirectPath extends NetworkError {
-  constructor() {
-    super({
-      reason: "there is no direct path between the two networks: both NATs give every destination a new port " +
-        "(randomizing NATs), which hole punching cannot cross. Pick up on another network (a phone hotspot, " +
-        "a VPN) or publish from a machine with a public address."
-    })
-  }
 }
 
 export class Carry extends Context.Tag("cclink/Carry")<Carry, {
@@ -102,13 +91,15 @@ export class Carry extends Context.Tag("cclink/Carry")<Carry, {
    * Fetches the archive `ticket` names into `destination` (a new file, 0600),
    * resuming after breaks, and checks its size and SHA-256 before answering.
    * Leaves no file behind when it fails. Bytes that do not match the ticket
-   * are `SignatureInvalid`: the ticket is signed with the record.
+   * are `SignatureInvalid`: the ticket is signed with the record. A
+   * publisher that cannot be reached, or a transfer that broke for good, is
+   * `TransferFailed`; two randomizing NATs, `NoDirectPath`.
    */
   readonly fetch: (
     ticket: CarryTicket,
     destination: string,
     options: FetchOptions
-  ) => Effect.Effect<Fetched, NetworkError | SignatureInvalid | FileError>
+  ) => Effect.Effect<Fetched, TransferFailed | NoDirectPath | SignatureInvalid | FileError>
 }>() {}
 
 export interface CarrySettings {

@@ -7,7 +7,7 @@
  */
 import { FileSystem, Path } from "@effect/platform"
 import type { PlatformError } from "@effect/platform/Error"
-import { Context, Data, Effect, Layer, Option, Stream } from "effect"
+import { Clock, Context, Data, Effect, Layer, Option, Stream } from "effect"
 import { createHash } from "node:crypto"
 import {
   actionFor,
@@ -46,7 +46,8 @@ export interface Placed {
   readonly kept: ReadonlyArray<string>
 }
 
-type CopyOutcome = "copied" | "identical" | "different"
+/** `changed`: the file a copy was to replace changed after it was compared, and was left as it is. */
+type CopyOutcome = "copied" | "identical" | "different" | "changed"
 
 /** A carried conversation unpacked in a staging folder, its files checked (src/carry/archive.ts). */
 export interface CarriedFiles {
@@ -74,7 +75,25 @@ export interface CarriedPlaced {
   readonly keptLocal: ReadonlyArray<string>
   /** Local session files that hold another conversation (then nothing was placed). */
   readonly conflicts: ReadonlyArray<string>
+  /** Local session files that continue the carried ones: newer here (then nothing was placed). */
+  readonly newerHere: ReadonlyArray<string>
+  /** The older copies `updated` replaced, each kept (a hard link when it can be) under the folder given. */
+  readonly previous: ReadonlyArray<{ readonly file: string; readonly copy: string }>
+  /** Local files written to in the last minute: a claude may be running on them. */
+  readonly recent: ReadonlyArray<string>
 }
+
+/** What identifies a file's content without reading it: a change of any means it was written to, or replaced. */
+const fingerprint = (info: FileSystem.File.Info) =>
+  [
+    info.dev,
+    Option.getOrElse(info.ino, () => -1),
+    info.size,
+    Option.match(info.mtime, { onNone: () => -1, onSome: (date) => date.getTime() })
+  ].join(":")
+
+/** A local file written to this recently may be open in a running claude. */
+const RECENT_MS = 60_000
 
 const isAlreadyExists = (error: PlatformError) => error._tag === "SystemError" && error.reason === "AlreadyExists"
 
@@ -105,13 +124,18 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
    * Puts a carried conversation into the encoded folder of `dir`. Nothing is
    * ever lost: a file already there byte for byte is left alone; an older
    * copy of the same conversation (a strict prefix of the carried file) is
-   * replaced atomically; a memory file that differs stays as it is; and when
-   * a session file of that name holds anything else, nothing at all is
-   * placed (`placed: false`, with the `conflicts`).
+   * replaced atomically, after it is kept under `previousInto` (a hard link:
+   * a claude still writing to it writes to the kept copy), and only if it
+   * has not changed since it was compared (else `InvalidInput`, and it is
+   * left as it is); a memory file that differs stays as it is; and when a
+   * session file of that name holds anything else, or a newer copy of the
+   * same conversation, nothing at all is placed (`placed: false`, with the
+   * `conflicts` or `newerHere`).
    */
   readonly placeCarried: (
     carried: CarriedFiles,
-    dir: string
+    dir: string,
+    previousInto: string
   ) => Effect.Effect<CarriedPlaced, InvalidInput | PermissionError>
 }>() {
   static readonly layer = Layer.effect(
@@ -141,19 +165,20 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
        * under a temporary name in the same folder, then hard-linked into place,
        * which, unlike rename, fails instead of replacing a file that is there.
        * With `replace`, it is renamed over `to` instead: one atomic step from
-       * the old file to the new.
+       * the old file to the new, once the old one is kept at `replace.keep`
+       * and is still the one that was compared (`replace.fingerprint`).
        */
       const copyOnce = (
         from: string,
         to: string,
-        options: { readonly replace?: boolean } = {}
+        options: { readonly replace?: { readonly fingerprint: string; readonly keep: string } } = {}
       ): Effect.Effect<CopyOutcome, PlatformError> =>
         Effect.scoped(Effect.gen(function*() {
           const temp = yield* fs.makeTempDirectoryScoped({ directory: path.dirname(to), prefix: ".cclink-" })
           const staged = path.join(temp, path.basename(to))
           yield* fs.copyFile(from, staged)
           yield* Effect.scoped(Effect.flatMap(fs.open(staged, { flag: "r+" }), (file) => file.sync))
-          if (options.replace === true) return yield* Effect.as(fs.rename(staged, to), "copied" as const)
+          if (options.replace !== undefined) return yield* replaceWith(staged, to, options.replace)
           return yield* fs.link(staged, to).pipe(
             Effect.as<CopyOutcome>("copied"),
             Effect.catchIf(isAlreadyExists, () =>
@@ -163,6 +188,29 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
               ))
           )
         }))
+
+      /**
+       * Renames `staged` over `to`, after keeping `to` at `keep` (a hard link,
+       * so writes still going to the old file land in the kept one; a copy
+       * across file systems) and checking, last, that it is still the file
+       * that was compared: a change means someone writes to it, and it is
+       * left as it is.
+       */
+      const replaceWith = (
+        staged: string,
+        to: string,
+        replace: { readonly fingerprint: string; readonly keep: string }
+      ): Effect.Effect<CopyOutcome, PlatformError> =>
+        Effect.gen(function*() {
+          yield* fs.makeDirectory(path.dirname(replace.keep), { recursive: true, mode: 0o700 })
+          yield* fs.link(to, replace.keep).pipe(Effect.orElse(() => fs.copyFile(to, replace.keep)))
+          if (fingerprint(yield* fs.stat(to)) !== replace.fingerprint) {
+            yield* fs.remove(replace.keep)
+            return "changed" as const
+          }
+          yield* fs.rename(staged, to)
+          return "copied" as const
+        })
 
       const copyMemory = (fromDir: string, toDir: string) =>
         Effect.gen(function*() {
@@ -258,28 +306,43 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
           return true
         }))
 
-      /** How the local file at `local` compares with the carried `staged` of `size` bytes. */
+      /**
+       * How the local file at `local` compares with the carried `staged` of
+       * `size` bytes, with the local file's fingerprint and modification time.
+       */
       const compare = (local: string, staged: string, size: number) =>
         Effect.gen(function*() {
           const info = yield* fs.stat(local).pipe(Effect.option)
-          if (Option.isNone(info)) return compareLocal(size, undefined)
-          if (info.value.type !== "File") return "different" satisfies LocalCopy
+          if (Option.isNone(info)) {
+            return { copy: compareLocal(size, undefined), fingerprint: undefined, mtime: undefined }
+          }
+          const seen = { fingerprint: fingerprint(info.value), mtime: Option.getOrUndefined(info.value.mtime) }
+          if (info.value.type !== "File") {
+            return { copy: "different" as LocalCopy, ...seen }
+          }
           const localSize = Number(info.value.size)
           const agrees = yield* sameStart(local, staged, Math.min(localSize, size))
-          return compareLocal(size, { size: localSize, agrees })
+          return { copy: compareLocal(size, { size: localSize, agrees }), ...seen }
         })
 
-      const placeCarried = Effect.fn("SessionPlacement.placeCarried")(function*(carried: CarriedFiles, dir: string) {
+      const placeCarried = Effect.fn("SessionPlacement.placeCarried")(function*(
+        carried: CarriedFiles,
+        dir: string,
+        previousInto: string
+      ) {
         const target = yield* projectDirectory(dir)
         const file = yield* sessionFileFor(target, carried.sessionId)
         const folder = path.dirname(file)
+        const now = yield* Clock.currentTimeMillis
         const plan = yield* Effect.forEach(carried.files, (entry) => {
           const staged = path.join(carried.folder, ...entry.name.split("/"))
           const local = path.join(folder, ...entry.name.split("/"))
-          return Effect.map(compare(local, staged, entry.size), (copy) => ({
+          return Effect.map(compare(local, staged, entry.size), ({ copy, fingerprint, mtime }) => ({
             ...entry,
             staged,
             local,
+            fingerprint,
+            recent: mtime !== undefined && now - mtime.getTime() < RECENT_MS,
             action: actionFor(entry.kind, copy)
           }))
         }).pipe(Effect.mapError(failedTo("compare the carried files with", folder)))
@@ -292,28 +355,40 @@ export class SessionPlacement extends Context.Tag("cclink/SessionPlacement")<Ses
           updated: which("update"),
           unchanged: which("leave"),
           keptLocal: which("keepLocal"),
-          conflicts: which("conflict")
+          conflicts: which("conflict"),
+          newerHere: which("newerHere"),
+          recent: plan.filter((entry) => entry.recent && entry.action !== "place").map(({ local }) => local)
         }
         if (!placeable(plan.map(({ action }) => action))) {
-          return { ...result, placed: false, created: [], updated: [] }
+          return { ...result, placed: false, created: [], updated: [], previous: [] }
         }
+        const previous: Array<{ readonly file: string; readonly copy: string }> = []
         // The transcript last, so that when it appears, the files it refers to are there.
         const ordered = [...plan].sort((a, b) => Number(a.kind === "session") - Number(b.kind === "session"))
         for (const entry of ordered) {
           if (entry.action !== "place" && entry.action !== "update") continue
-          yield* fs.makeDirectory(path.dirname(entry.local), { recursive: true, mode: 0o700 }).pipe(
-            Effect.zipRight(copyOnce(entry.staged, entry.local, { replace: entry.action === "update" })),
-            Effect.mapError(failedTo("place the carried conversation in", folder)),
-            Effect.filterOrFail(
-              (outcome) => outcome === "copied",
-              () =>
-                new InvalidInput({
-                  reason: `${entry.local} appeared while the carried conversation was placed; run the pickup again.`
-                })
-            )
+          const keep = path.join(previousInto, ...entry.name.split("/"))
+          const replace = entry.action === "update" && entry.fingerprint !== undefined
+            ? { fingerprint: entry.fingerprint, keep }
+            : undefined
+          const outcome = yield* fs.makeDirectory(path.dirname(entry.local), { recursive: true, mode: 0o700 }).pipe(
+            Effect.zipRight(copyOnce(entry.staged, entry.local, { ...(replace === undefined ? {} : { replace }) })),
+            Effect.mapError(failedTo("place the carried conversation in", folder))
           )
+          if (outcome === "changed") {
+            return yield* new InvalidInput({
+              reason: `${entry.local} changed while the carried conversation was placed (is claude running on it?); ` +
+                "it was left as it is. Close that session and run the pickup again."
+            })
+          }
+          if (outcome !== "copied") {
+            return yield* new InvalidInput({
+              reason: `${entry.local} appeared while the carried conversation was placed; run the pickup again.`
+            })
+          }
+          if (replace !== undefined) previous.push({ file: entry.local, copy: keep })
         }
-        return { ...result, placed: true }
+        return { ...result, placed: true, previous }
       })
 
       return { locate, copyInto, placeCarried }

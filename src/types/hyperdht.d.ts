@@ -15,6 +15,8 @@ declare module "hyperdht" {
   /** A udx-native socket: compared by identity to tell which path a stream took. */
   export interface UdxSocket {
     address(): Address & { readonly family: number }
+    /** The streams it carries. */
+    readonly streams: ReadonlySet<RawStream>
   }
 
   /** The UDX stream under a secret stream, once connected. */
@@ -31,8 +33,6 @@ declare module "hyperdht" {
     readonly destroyed: boolean
     write(data: Uint8Array): boolean
     end(): void
-    pause(): this
-    resume(): this
     destroy(error?: Error): void
   }
 

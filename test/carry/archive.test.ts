@@ -5,10 +5,11 @@
  * publisher made them), writing nothing outside its staging folder and no
  * more than the signed size.
  */
-import { Effect, Either } from "effect"
+import { Effect, Either, Fiber } from "effect"
 import { randomBytes } from "node:crypto"
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
+import { setTimeout as sleep } from "node:timers/promises"
 import { afterAll, describe, expect, it } from "vitest"
 import { pack, unpack } from "../../src/carry/archive.js"
 import { encrypt } from "../../src/crypto/age.js"
@@ -59,6 +60,8 @@ describe("pack and unpack", () => {
       [`${id}/tool-results/toolu_1.txt`]: "",
       "memory/MEMORY.md": "# notes\n",
       "memory/topics/build.md": "npm run build\n",
+      // A name the picker would refuse: left out, and said.
+      "memory/tab\there.md": "x",
       // Not this session's, and not memory: they stay home.
       "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d.jsonl": "other\n",
       "notes.txt": "x"
@@ -68,6 +71,10 @@ describe("pack and unpack", () => {
       pack({ folder: project, sessionId: id, recipient, into: join(fresh("out"), "a.age") })
     )
     expect(packed.files).toBe(5)
+    expect(packed.skipped).toEqual([
+      { name: "memory/link.md", reason: "a symbolic link" },
+      { name: "memory/tab\there.md", reason: "a name with a control character or a backslash" }
+    ])
     expect(statSync(packed.file).mode & 0o777).toBe(0o600)
     expect(packed.size).toBe(statSync(packed.file).size)
 
@@ -83,6 +90,26 @@ describe("pack and unpack", () => {
     expect(readFileSync(join(into, "memory", "topics", "build.md"), "utf8")).toBe("npm run build\n")
     expect(statSync(join(into, `${id}.jsonl`)).mode & 0o777).toBe(0o600)
     expect(statSync(join(into, id, "subagents")).mode & 0o777).toBe(0o700)
+  })
+
+  it("does not follow a symbolic link as the memory or session folder, and says what it left out", async () => {
+    const project = fresh("project")
+    const home = fresh("home")
+    writeTree(home, { "secret.md": "not for the archive\n" })
+    writeTree(project, { [`${id}.jsonl`]: "{}\n" })
+    symlinkSync(home, join(project, "memory"))
+    symlinkSync(home, join(project, id))
+    const packed = await Effect.runPromise(
+      pack({ folder: project, sessionId: id, recipient, into: join(fresh("out"), "a.age") })
+    )
+    expect(packed.files).toBe(1)
+    expect(packed.skipped).toEqual([
+      { name: id, reason: "a symbolic link" },
+      { name: "memory", reason: "a symbolic link" }
+    ])
+    const { into, result } = await unpackInto(packed.file, packed.unpackedSize)
+    expect(Either.isRight(result)).toBe(true)
+    expect(Object.keys(filesUnder(into))).toEqual([`${id}.jsonl`])
   })
 
   it("refuses a session that is missing, or not a regular file", async () => {
@@ -160,5 +187,47 @@ describe("unpack refuses a hostile archive", () => {
     const archive = await sealedArchive(tar, recipientOf(Keypair.generate().publicKey), join(fresh("in"), "a.age"))
     const { result } = await unpackInto(archive.file, archive.tarSize)
     expect(Either.isLeft(result) && result.left._tag).toBe("DecryptionFailed")
+  })
+})
+
+describe("unpack interrupted (Ctrl-C)", () => {
+  it("stops writing before the interruption returns", async () => {
+    const project = fresh("project")
+    const tree: Record<string, Uint8Array> = { [`${id}.jsonl`]: randomBytes(5_000_000) }
+    for (let i = 0; i < 300; i++) tree[`memory/n${String(i).padStart(3, "0")}.md`] = randomBytes(100_000)
+    writeTree(project, tree)
+    const packed = await Effect.runPromise(
+      pack({ folder: project, sessionId: id, recipient, into: join(fresh("out"), "a.age") })
+    )
+    const staging = fresh("staging")
+    const fiber = Effect.runFork(unpack({
+      file: packed.file,
+      identity: identityOf(picker),
+      sessionId: id,
+      unpackedSize: packed.unpackedSize,
+      into: staging
+    }))
+    while (!existsSync(join(staging, "memory"))) await sleep(5)
+    await Effect.runPromise(Fiber.interrupt(fiber))
+    const then = filesUnder(staging)
+    // An extraction left running would write the other 30 MB meanwhile.
+    await sleep(1000)
+    expect(filesUnder(staging)).toEqual(then)
+    expect(Object.keys(then).length).toBeLessThan(301)
+  }, 60_000)
+
+  it("never makes its staging folder: one removed meanwhile is not made again", async () => {
+    const tar = await tarOf([{ header: { name: `${id}.jsonl` }, content: new TextEncoder().encode("{}\n") }])
+    const archive = await sealedArchive(tar, recipient, join(fresh("in"), "a.age"))
+    const gone = join(fresh("work"), "files")
+    const result = await Effect.runPromise(Effect.either(unpack({
+      file: archive.file,
+      identity: identityOf(picker),
+      sessionId: id,
+      unpackedSize: archive.tarSize,
+      into: gone
+    })))
+    expect(Either.isLeft(result)).toBe(true)
+    expect(existsSync(gone)).toBe(false)
   })
 })

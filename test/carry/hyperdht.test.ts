@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto"
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { setTimeout as sleep } from "node:timers/promises"
-import { afterAll, describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it, vi } from "vitest"
 import * as CarryLive from "../../src/carry/hyperdht.js"
 import { clientSeed } from "../../src/crypto/carryClientKey.js"
 import { ACK, encodeGrant, encodeRequest } from "../../src/domain/carryProtocol.js"
@@ -85,7 +85,7 @@ describe("the live carry layer", () => {
         const result = yield* Effect.either(carry.fetch(stranger, into, { patience: Duration.seconds(3) }))
         return { result, events: yield* Queue.takeAll(serving.events) }
       })))
-      expect(Either.isLeft(result) && result.left._tag).toBe("NetworkError")
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "TransferFailed", why: "unreachable" })
       expect(existsSync(into)).toBe(false)
       // No connection got past the firewall: a server event exists for every one that did.
       expect([...events]).toEqual([])
@@ -93,7 +93,7 @@ describe("the live carry layer", () => {
     30_000
   )
 
-  it("a publisher that stopped serving: NetworkError, soon, and no file", async () => {
+  it("a publisher that stopped serving: TransferFailed (not serving), soon, and no file", async () => {
     const content = randomBytes(1000)
     const ticket = await run(Effect.scoped(Effect.gen(function*() {
       const serving = yield* (yield* Carry).serve(offerOf(content))
@@ -104,7 +104,7 @@ describe("the live carry layer", () => {
     const result = await run(
       Effect.flatMap(Carry, (carry) => Effect.either(carry.fetch(ticket, into, { patience: Duration.seconds(20) })))
     )
-    expect(Either.isLeft(result) && result.left.message).toContain("nobody serves it on the carry network")
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "TransferFailed", why: "notServing" })
     expect(Date.now() - started).toBeLessThan(20_000)
     expect(existsSync(into)).toBe(false)
   }, 30_000)
@@ -151,7 +151,7 @@ describe("bytes that are not the ticket's", () => {
   }, 30_000)
 
   it(
-    "a stream that always breaks at the same byte: resumed while it makes progress, then NetworkError, no file",
+    "a stream that always breaks at the same byte: resumed while it makes progress, then TransferFailed, no file",
     async () => {
       const into = destination()
       const offsets: Array<number> = []
@@ -164,7 +164,12 @@ describe("bytes that are not the ticket's", () => {
         })
         return yield* fetchFrom(rogue.serverKey, rogue.clientSecret, into)
       })))
-      expect(Either.isLeft(result) && result.left.message).toContain("the transfer broke after 150000 of 400000 bytes")
+      expect(Either.isLeft(result) && result.left).toMatchObject({
+        _tag: "TransferFailed",
+        why: "broke",
+        received: 150_000,
+        size: 400_000
+      })
       // The first connection from the start, every later one from where it broke.
       expect(offsets[0]).toBe(0)
       expect(offsets.length).toBeGreaterThan(1)
@@ -194,6 +199,61 @@ describe("bytes that are not the ticket's", () => {
     expect(offsets[1]).toBeGreaterThan(0)
     expect(offsets[1]).toBeLessThanOrEqual(150_000)
     expect(readFileSync(into).equals(content)).toBe(true)
+  }, 30_000)
+})
+
+describe("patience", () => {
+  const content = randomBytes(400_000)
+  const ticketOf = (rogue: { serverKey: Uint8Array; clientSecret: Uint8Array }, size = content.length) => ({
+    ...ticketFor(content, rogue.serverKey, rogue.clientSecret),
+    size
+  })
+
+  it("a publisher that goes silent mid-transfer: the fetch ends one patience after the last byte", async () => {
+    let lastByte = 0
+    const result = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket, offset) => {
+        socket.write(Uint8Array.of(0))
+        // The first connection sends some bytes, then nothing, connection kept open; later ones only the status.
+        if (offset === 0) socket.write(content.subarray(0, 150_000))
+      })
+      return yield* Effect.flatMap(Carry, (carry) =>
+        Effect.either(carry.fetch(ticketOf(rogue), destination(), {
+          patience: Duration.seconds(4),
+          onProgress: () => (lastByte = Date.now())
+        })))
+    })))
+    const after = Date.now() - lastByte
+    expect(Either.isLeft(result) && result.left.message).toContain(
+      "The transfer broke after 150000 of 400000 bytes (no byte for 4s)."
+    )
+    // One patience (4 s) and a margin for a busy machine; counting from when the stall was noticed made it 8 s.
+    expect(after).toBeGreaterThanOrEqual(3900)
+    expect(after).toBeLessThan(6000)
+  }, 30_000)
+
+  it("a publisher that trickles: cut off at the deadline the size allows (at least 32 KiB/s)", async () => {
+    // 100 bytes every 200 ms, well within the patience each time, would take 4 minutes for 50 kB.
+    const size = 50_000
+    const started = Date.now()
+    const result = await run(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket) => {
+        socket.write(Uint8Array.of(0))
+        const timer = setInterval(() => socket.write(content.subarray(0, 100)), 200)
+        socket.once("close", () => clearInterval(timer))
+      })
+      return yield* Effect.flatMap(Carry, (carry) =>
+        Effect.either(
+          carry.fetch(ticketOf(rogue, size), destination(), { patience: Duration.seconds(2) }).pipe(
+            Effect.timeout(Duration.seconds(20))
+          )
+        ))
+    })))
+    expect(Either.isLeft(result) && result.left.message).toMatch(
+      /^The transfer broke after \d+ of 50000 bytes \(too slow: \d+ bytes in \d+ s; at least 32 KiB\/s\)\.$/
+    )
+    // The patience plus a second and a half for 50 kB at 32 KiB/s, and a margin.
+    expect(Date.now() - started).toBeLessThan(8000)
   }, 30_000)
 })
 
@@ -230,6 +290,57 @@ describe("flow control", () => {
       )
     })))
     expect(received).toEqual([1 + 100_000, 1 + 150_000])
+  }, 30_000)
+})
+
+describe("secrets", () => {
+  /** The key pairs hyperdht makes while `effect` runs, watched, not changed. */
+  const keyPairsDuring = async <A>(effect: Effect.Effect<A, unknown, Carry>) => {
+    const made: Array<{ readonly secretKey: Uint8Array }> = []
+    const keyPair = HyperDHT.keyPair.bind(HyperDHT)
+    const spy = vi.spyOn(HyperDHT, "keyPair").mockImplementation((seed) => {
+      const pair = keyPair(seed)
+      made.push(pair)
+      return pair
+    })
+    try {
+      return { result: await run(effect), made }
+    } finally {
+      spy.mockRestore()
+    }
+  }
+  const zero = (bytes: Uint8Array) => bytes.every((byte) => byte === 0)
+
+  it("the server's secret key and the client secret are wiped when serving ends", async () => {
+    const content = randomBytes(1000)
+    const { made, result } = await keyPairsDuring(Effect.scoped(Effect.map(
+      Effect.flatMap(Carry, (carry) => carry.serve(offerOf(content))),
+      (serving) => ({ serving, secretWhileServing: Uint8Array.from(serving.clientSecret) })
+    )))
+    expect(made).toHaveLength(1)
+    expect(zero(made[0]!.secretKey)).toBe(true)
+    expect(zero(result.secretWhileServing)).toBe(false)
+    expect(zero(result.serving.clientSecret)).toBe(true)
+  }, 30_000)
+
+  it("the picker derives its key pair once per fetch, resumes included, and wipes it after", async () => {
+    const content = randomBytes(400_000)
+    const { made, result } = await keyPairsDuring(Effect.scoped(Effect.gen(function*() {
+      const rogue = yield* rogueServer(net.bootstrap, (socket, offset, connection) => {
+        socket.write(Uint8Array.of(0))
+        socket.write(content.subarray(offset, connection === 1 ? 150_000 : content.length))
+        if (connection === 1) socket.end()
+      })
+      return yield* Effect.flatMap(
+        Carry,
+        (carry) => carry.fetch(ticketFor(content, rogue.serverKey, rogue.clientSecret), destination(), { patience })
+      )
+    })))
+    expect(result.attempts).toBe(2)
+    // The first is the rogue server's own, made by the test's helper.
+    const picker = made.slice(1)
+    expect(picker).toHaveLength(1)
+    expect(zero(picker[0]!.secretKey)).toBe(true)
   }, 30_000)
 })
 
@@ -289,7 +400,7 @@ describe("an unreachable carry network", () => {
             })
           )).pipe(Effect.provide(layer))
       )
-      expect(Either.isLeft(result) && result.left._tag).toBe("NetworkError")
+      expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "TransferFailed", why: "unreachable" })
       expect(sink.received()).toBeGreaterThan(0)
       // Generous for a busy machine: hyperdht alone would take 6 s to give up on its bootstrap.
       expect(Date.now() - started).toBeLessThan(5000)

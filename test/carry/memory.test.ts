@@ -37,7 +37,7 @@ describe("the in-memory carry layer", () => {
 
         const stranger = join(folder.dir, "stranger")
         const refused = yield* Effect.flip(carry.fetch({ ...ticket, clientSecret: randomBytes(16) }, stranger, options))
-        expect(refused._tag).toBe("NetworkError")
+        expect(refused._tag).toBe("TransferFailed")
         expect(existsSync(stranger)).toBe(false)
 
         const altered = join(folder.dir, "altered")
@@ -47,6 +47,6 @@ describe("the in-memory carry layer", () => {
         return ticket
       }))
       const gone = yield* Effect.flip(carry.fetch(ticket, join(folder.dir, "gone"), options))
-      expect(gone._tag).toBe("NetworkError")
+      expect(gone._tag).toBe("TransferFailed")
     }).pipe(Effect.provide(CarryMemory.layer)))
 })

@@ -1,4 +1,5 @@
 import { it } from "@effect/vitest"
+import { Encrypter } from "age-encryption"
 import { Effect, Either } from "effect"
 import { randomBytes } from "node:crypto"
 import { describe, expect } from "vitest"
@@ -53,5 +54,32 @@ describe("age streams", () => {
         const read = yield* Effect.either(collect(yield* decryptStream(streamOf(bad), identityOf(alice))))
         expect(Either.isLeft(read)).toBe(true)
       }
+    }))
+
+  it.effect("refuse a header that does not end within 4 KiB, without reading the rest of the stream", () =>
+    Effect.gen(function*() {
+      // One endless stanza line: age-encryption's own reader would take it all (64 MiB here) before refusing it.
+      const opening = new TextEncoder().encode("age-encryption.org/v1\n-> X25519 ")
+      const filler = new Uint8Array(64 * 1024).fill(0x41)
+      let pulled = 0
+      const endless = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const part = pulled === 0 ? opening : filler
+          pulled += part.length
+          if (pulled > 64 * 1024 * 1024) controller.close()
+          else controller.enqueue(part)
+        }
+      })
+      expect((yield* Effect.flip(decryptStream(endless, identityOf(alice))))._tag).toBe("DecryptionFailed")
+      expect(pulled).toBeLessThan(256 * 1024)
+    }))
+
+  it.effect("refuse a header with another stanza than the one X25519 stanza cclink writes", () =>
+    Effect.gen(function*() {
+      const encrypter = new Encrypter()
+      encrypter.addRecipient(recipientOf(alice.publicKey))
+      encrypter.addRecipient(recipientOf(bob.publicKey))
+      const twice = yield* Effect.promise(() => encrypter.encrypt(plaintext))
+      expect((yield* Effect.flip(decryptStream(streamOf(twice), identityOf(alice))))._tag).toBe("DecryptionFailed")
     }))
 })

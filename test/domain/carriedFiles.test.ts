@@ -75,26 +75,27 @@ describe("compareLocal and actionFor", () => {
     [10, { size: 10, agrees: true }, "identical"],
     [10, { size: 4, agrees: true }, "olderPrefix"],
     [10, { size: 0, agrees: true }, "olderPrefix"],
-    [10, { size: 12, agrees: true }, "different"],
+    [10, { size: 12, agrees: true }, "newerPrefix"],
     [10, { size: 10, agrees: false }, "different"],
     [10, { size: 4, agrees: false }, "different"]
   ])("a carried file of %i bytes against %o is %s", (size, local, copy) => {
     expect(compareLocal(size, local)).toBe(copy)
   })
 
-  it("places, leaves, updates a session's files; never replaces a memory file; a different session file conflicts", () => {
+  it("places, leaves, updates a session's files, never cuts a newer one back; keeps a memory file; a different session file conflicts", () => {
     const table = (["session", "sessionFolder", "memory"] as const).map((kind) =>
-      (["absent", "identical", "olderPrefix", "different"] as const).map((copy) => actionFor(kind, copy))
+      (["absent", "identical", "olderPrefix", "newerPrefix", "different"] as const).map((copy) => actionFor(kind, copy))
     )
     expect(table).toEqual([
-      ["place", "leave", "update", "conflict"],
-      ["place", "leave", "update", "conflict"],
-      ["place", "leave", "keepLocal", "keepLocal"]
+      ["place", "leave", "update", "newerHere", "conflict"],
+      ["place", "leave", "update", "newerHere", "conflict"],
+      ["place", "leave", "keepLocal", "keepLocal", "keepLocal"]
     ])
   })
 
-  it("places nothing when any session file conflicts", () => {
+  it("places nothing when any session file conflicts or is newer here", () => {
     expect(placeable(["place", "leave", "update", "keepLocal"])).toBe(true)
     expect(placeable(["place", "conflict"])).toBe(false)
+    expect(placeable(["place", "newerHere"])).toBe(false)
   })
 })

@@ -7,6 +7,7 @@ import {
   decodeTicket,
   encodeTicket,
   MAX_CARRIED_BYTES,
+  MAX_INFLATION,
   TICKET_BYTES
 } from "../../src/domain/carryTicket.js"
 import { counting } from "./records.js"
@@ -22,13 +23,12 @@ const ticket: CarryTicket = {
 const bytes = (length: number) => fc.uint8Array({ minLength: length, maxLength: length })
 const size = fc.integer({ min: 1, max: MAX_CARRIED_BYTES })
 
-const anyTicket = fc.record({
-  serverKey: bytes(32),
-  clientSecret: bytes(16),
-  digest: bytes(32),
-  size,
-  unpackedSize: size
-})
+const anyTicket = fc.record({ serverKey: bytes(32), clientSecret: bytes(16), digest: bytes(32), size }).chain((t) =>
+  fc.integer({ min: 1, max: Math.min(MAX_CARRIED_BYTES, t.size * MAX_INFLATION + 2 ** 20) }).map((unpackedSize) => ({
+    ...t,
+    unpackedSize
+  }))
+)
 
 const refused = (input: unknown) => Either.getOrThrow(Either.flip(decodeTicket(input)))
 
@@ -76,6 +76,16 @@ describe("carry ticket", () => {
         "The handoff's carry ticket is malformed; ask the publisher to run `cclink publish --carry` again."
       )
     }
+  })
+
+  it("refuses an archive that says it inflates past what deflate can (1032 to 1, and 1 MiB)", () => {
+    const at = (size: number, unpackedSize: number) => decodeTicket(encodeTicket({ ...ticket, size, unpackedSize }))
+    expect(Either.isRight(at(1000, 1000 * 1032 + 2 ** 20))).toBe(true)
+    expect(refused(encodeTicket({ ...ticket, size: 1000, unpackedSize: 1000 * 1032 + 2 ** 20 + 1 }))._tag).toBe(
+      "InvalidInput"
+    )
+    // A 30 MB archive that would claim a petabyte of disk.
+    expect(Either.isLeft(at(30_000_000, 2 ** 48 - 1))).toBe(true)
   })
 
   it("refuses an empty archive (a zero size)", () => {

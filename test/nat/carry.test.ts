@@ -20,8 +20,8 @@ import { randomUUID } from "node:crypto"
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { expect } from "vitest"
-import type { ConnectionKind } from "../../src/carry/connectionKind.js"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
+import type { CarryVia } from "../../src/services/Carry.js"
 import { launch } from "../cli/support/beyond-process.js"
 import { jsonOf, registerSecret, type RunResult, start } from "../cli/support/cli.js"
 import { makeMachine, makeProject, makeRoot } from "../cli/support/machines.js"
@@ -115,7 +115,7 @@ const carry = (net: Topology.Topology<string, string>, from: Topology.Host, to: 
   })
 
 /** B has A's session, byte for byte, in its project's folder, carried over a connection both ends call one of `kinds`. */
-const expectCarried = (result: Carried, kinds: ReadonlyArray<ConnectionKind>) => {
+const expectCarried = (result: Carried, kinds: ReadonlyArray<CarryVia>) => {
   const picked = jsonOf(result.picked)
   expect(picked).toMatchObject({ carried: true })
   expect(picked.carriedBytes).toEqual(expect.any(Number))
@@ -154,7 +154,7 @@ describe("the carried handoff through NATs", () => {
       const result = yield* carry(net, net.hosts.a, net.hosts.b)
       expect(result.picked.code).toBe(6)
       // Told why at once (NoDirectPath), not after waiting out --timeout with a stalled transfer.
-      expect(result.picked.stderr).toContain("there is no direct path between the two networks")
+      expect(result.picked.stderr).toContain("no direct path between the two networks")
       expect(result.picked.stderr).toContain("randomizing NATs")
       expect(existsSync(result.placed)).toBe(false)
       // No partial or staging file either.

@@ -1,6 +1,19 @@
+import { FileSystem } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
 import { it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { Effect, Exit, Layer, TestClock } from "effect"
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync
+} from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
@@ -293,8 +306,8 @@ describe("SessionPlacement.placeCarried", () => {
       }))
     }
   }
-  const placeCarried = (carried: CarriedFiles, dir: string) =>
-    Effect.flatMap(SessionPlacement, (p) => p.placeCarried(carried, dir))
+  const placeCarried = (carried: CarriedFiles, dir: string, previousInto = join(carried.folder, "..", "previous")) =>
+    Effect.flatMap(SessionPlacement, (p) => p.placeCarried(carried, dir, previousInto))
   const transcript = `${summaryLine()}\n${userLine("/Users/alice/x", ID)}\n{"type":"assistant"}\n`
 
   it.effect("places every file in the folder of the project here, the transcript and its folder and memory", () => {
@@ -315,7 +328,10 @@ describe("SessionPlacement.placeCarried", () => {
         updated: [],
         unchanged: [],
         keptLocal: [],
-        conflicts: []
+        conflicts: [],
+        newerHere: [],
+        previous: [],
+        recent: []
       })
       expect(readFileSync(file, "utf8")).toBe(transcript)
       expect(readFileSync(join(s.folderOnB, "memory", "MEMORY.md"), "utf8")).toBe("# carried notes\n")
@@ -340,6 +356,61 @@ describe("SessionPlacement.placeCarried", () => {
     }).pipe(withPlacement(s.env))
   })
 
+  it.effect("the older copy it replaces is kept (a hard link, reported), so nothing written to it is lost", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, transcript.slice(0, 40), hoursAgo(3))
+    const inode = statSync(file).ino
+    // A claude still running on the older copy holds it open, and writes on after the replacement.
+    const running = openSync(file, "a")
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    const previousInto = join(s.base, "kept")
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      const placed = yield* placeCarried(carried, s.pathOnB, previousInto)
+      const copy = join(previousInto, `${ID}.jsonl`)
+      expect(placed).toMatchObject({ placed: true, updated: [file], previous: [{ file, copy }], recent: [] })
+      expect(statSync(copy).ino).toBe(inode)
+      writeSync(running, "{\"late\":1}\n")
+      closeSync(running)
+      expect(readFileSync(copy, "utf8")).toBe(`${transcript.slice(0, 40)}{"late":1}\n`)
+      expect(readFileSync(file, "utf8")).toBe(transcript)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("an older copy written to between the comparison and the replacement: left as it is, with its lines", () => {
+    const s = scenario()
+    const older = transcript.slice(0, 40)
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, older, hoursAgo(3))
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    // A claude appending to it while the carried copy is staged beside it.
+    const appending = Layer.effect(
+      FileSystem.FileSystem,
+      Effect.map(FileSystem.FileSystem, (fs) => ({
+        ...fs,
+        copyFile: (from: string, to: string) =>
+          Effect.zipRight(
+            Effect.sync(() => from.endsWith(`${ID}.jsonl`) && appendFileSync(file, "{\"more\":1}\n")),
+            fs.copyFile(from, to)
+          )
+      }))
+    ).pipe(Layer.provide(NodeFileSystem.layer))
+    return Effect.gen(function*() {
+      const error = failureOf(yield* Effect.exit(placeCarried(carried, s.pathOnB)))
+      expect(error.message).toContain(`${file} changed while the carried conversation was placed`)
+      expect(readFileSync(file, "utf8")).toBe(`${older}{"more":1}\n`)
+    }).pipe(Effect.provide(SessionPlacement.layer), Effect.provide(appending), withSessions(s.env))
+  })
+
+  it.effect("says which local files were written to in the last minute (a claude may be running on them)", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, transcript.slice(0, 40), new Date())
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: true, updated: [file], recent: [file] })
+    }).pipe(withPlacement(s.env))
+  })
+
   it.effect("a different conversation under the name: nothing at all is placed, the local files untouched", () => {
     const s = scenario()
     const mine = `${summaryLine("Mine")}\n`
@@ -358,12 +429,12 @@ describe("SessionPlacement.placeCarried", () => {
     }).pipe(withPlacement(s.env))
   })
 
-  it.effect("a local file longer than the carried one is another conversation too: never cut back", () => {
+  it.effect("a local file that continues the carried one is the same conversation, newer here: never cut back", () => {
     const s = scenario()
     const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, `${transcript}{"more":1}\n`, hoursAgo(3))
     const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
     return Effect.gen(function*() {
-      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: false, conflicts: [file] })
+      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: false, conflicts: [], newerHere: [file] })
       expect(readFileSync(file, "utf8")).toBe(`${transcript}{"more":1}\n`)
     }).pipe(withPlacement(s.env))
   })

@@ -22,6 +22,7 @@ export const spec = {
   ),
   burn: handoff(Options.boolean("burn"), "remove the handoff once picked up (your own key only)"),
   noLaunch: handoff(Options.boolean("no-launch"), "put the session in place and print the resume command"),
+  withMemory: handoff(Options.boolean("with-memory"), "install someone else's carried project memory"),
   ...shared.pinSources,
   ...shared.passphraseSources,
   ...shared.network,

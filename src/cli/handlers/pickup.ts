@@ -1,8 +1,8 @@
 /**
  * `cclink pickup [PUBKEY]`: resolve, verify, decrypt, place the session
- * file (fetching it from the publisher first when the handoff carries it,
- * ../carry/receive.ts), honour burn, and start `claude --resume` in the
- * project directory.
+ * file (fetching it from the publisher first when the handoff carries it:
+ * the `CarriedPickup` service), honour burn, and start `claude --resume` in
+ * the project directory.
  */
 import { FileSystem } from "@effect/platform"
 import { Console, Data, Duration, Effect, Either, Layer, Option, Redacted } from "effect"
@@ -17,7 +17,11 @@ import {
   type FileError,
   InvalidInput,
   NetworkError,
-  type SignatureInvalid
+  type NoDirectPath,
+  type NotFound,
+  type PermissionError,
+  type SignatureInvalid,
+  type TransferFailed
 } from "../../domain/errors.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
@@ -25,19 +29,20 @@ import { equals, type Keypair } from "../../domain/keys.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
 import { shellQuote } from "../../domain/shellQuote.js"
-import { type CarryVia, NoDirectPath } from "../../services/Carry.js"
+import { type CarriedOutcome, CarriedPickup } from "../../services/CarriedPickup.js"
 import { ClaudeLauncher, resumeCommand } from "../../services/ClaudeLauncher.js"
 import type { Handoffs, Opener, Verified } from "../../services/Handoffs.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
-import { type CarriedPlaced, SessionPlacement } from "../../services/SessionPlacement.js"
+import { type Copied, SessionPlacement } from "../../services/SessionPlacement.js"
+import type { Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
-import { keepAside, receive, type Received } from "../carry/receive.js"
+import { withProgress } from "../carry/progress.js"
 import type { PickupOptions } from "../commands/pickup.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { carryLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
+import { carriedPickupLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
 import { showQr } from "../qr.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
@@ -134,16 +139,19 @@ export const run = (o: PickupOptions) =>
       /** Where a carried conversation goes: --project-dir, else the payload's project when it is here, else here. */
       const carriedTarget = Option.getOrElse(o.projectDir, () => projectHere ? payload.project : process.cwd())
 
-      /** A directory that neither --project-dir nor the payload named needs -y or a yes. */
-      const confirmTarget = (question: string) =>
+      /**
+       * A directory that --project-dir did not name needs -y or a yes: the
+       * current directory, or the payload's project when someone else's
+       * handoff names it (they choose which of your folders it lands in).
+       */
+      const confirmTarget = (
+        question: string,
+        refusal = `The project ${payload.project} is not on this machine.\n` +
+          "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
+      ) =>
         Effect.gen(function*() {
           if (Option.isSome(o.projectDir) || o.yes) return
-          if (!terminal.interactive) {
-            return yield* new InvalidInput({
-              reason: `The project ${payload.project} is not on this machine.\n` +
-                "Pass --project-dir DIR with where it lives here (or -y to use the current directory)."
-            })
-          }
+          if (!terminal.interactive) return yield* new InvalidInput({ reason: refusal })
           if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
         })
       const andResume = (dir: string) => o.noLaunch ? "" : ` and resume in ${homeRelative(dir)}`
@@ -154,7 +162,9 @@ export const run = (o: PickupOptions) =>
        */
       const place = Effect.gen(function*() {
         const found = yield* located
-        if (found._tag === "InProject" && inProject) return { dir: found.dir, file: found.file, copied: [] }
+        if (found._tag === "InProject" && inProject) {
+          return { _tag: "Resumable", dir: found.dir, file: found.file, copied: [] } as const
+        }
         yield* confirmTarget(
           `The session file is not in ${homeRelative(target)}'s folder. Copy it there${andResume(target)}?`
         )
@@ -167,19 +177,14 @@ export const run = (o: PickupOptions) =>
             { discard: true }
           )
         }
-        return placed
+        return { _tag: "Resumable", dir: placed.dir, file: placed.file, copied: placed.copied } as const
       })
 
-      /** What happened to a carried conversation, for the JSON report. */
-      let carried: CarriedOutcome | undefined
-      /** Why a carried handoff was not carried (the publisher is not serving), when pickup fell back to a local copy. */
-      let notCarried: string | undefined
-
       /**
-       * A carried handoff: fetched, verified and unpacked under the state
-       * folder, then placed by SessionPlacement's rules. When the publisher
-       * is not serving, a local copy of the session is used (it may be
-       * older); without one, this is a `NetworkError` (exit 6).
+       * A carried handoff: fetched, verified, unpacked and placed by the
+       * `CarriedPickup` service, for the directory decided here. When nothing
+       * arrived, a local copy of the session is used (it may be older);
+       * without one, this is a `NetworkError` (exit 6).
        */
       const placeCarried = (ticket: CarryTicket) =>
         Effect.gen(function*() {
@@ -187,49 +192,67 @@ export const run = (o: PickupOptions) =>
             yield* confirmTarget(
               `Put the carried conversation in ${homeRelative(carriedTarget)}'s folder${andResume(carriedTarget)}?`
             )
+          } else if (!own) {
+            yield* confirmTarget(
+              `This handoff names ${homeRelative(carriedTarget)} as its project. Put the carried conversation in ` +
+                `its folder${andResume(carriedTarget)}?`,
+              `This handoff from ${toDisplay(publisher)} names ${payload.project} as its project.\n` +
+                "Pass -y to put the carried conversation there, or --project-dir DIR to choose."
+            )
           }
           const host = payload.hostname === "" ? "the publishing machine" : payload.hostname
-          const received = yield* Effect.either(
-            receive({
-              ticket,
-              sessionId,
-              identity: () => pinKey?.identity() ?? identityOf(keypair!),
-              stateDir: yield* stateFolder,
-              patience: network.timeout,
-              from: host,
-              quiet: o.json
-            }).pipe(Effect.provide(carryLayer(carryNetwork)))
+          const stateDir = yield* stateFolder
+          const outcome = yield* withProgress(
+            `Fetching the conversation from ${host}`,
+            ticket.size,
+            o.json,
+            (onProgress) =>
+              Effect.flatMap(CarriedPickup, (pickup) =>
+                pickup.pickUp({
+                  ticket,
+                  sessionId,
+                  identity: () => pinKey?.identity() ?? identityOf(keypair!),
+                  stateDir,
+                  dir: carriedTarget,
+                  installMemory: own || o.withMemory,
+                  patience: network.timeout,
+                  onProgress
+                }))
+          ).pipe(
+            Effect.provide(carriedPickupLayer(carryNetwork)),
+            Effect.mapError((error) => new TransferRefused({ error }))
           )
-          if (Either.isLeft(received)) {
-            if (received.left._tag !== "NetworkError") return yield* new TransferRefused({ error: received.left })
-            const gone = received.left instanceof NoDirectPath
-              ? `Cannot fetch the conversation from ${host}: ${received.left.reason}`
-              : `The publisher is not serving the conversation (${received.left.reason}): ` +
-                `run \`cclink publish --carry\` on ${host}, then pick up again.`
-            if (Either.isLeft(located)) return yield* new NetworkError({ reason: gone })
-            notCarried = gone
-            if (!o.json) {
-              yield* Console.error(`${gone}\nUsing this machine's copy of the session instead; it may be older.`)
+          switch (outcome._tag) {
+            case "Unreachable": {
+              const gone = notFetched(outcome.error, host)
+              if (Either.isLeft(located)) return yield* new NetworkError({ reason: gone })
+              if (!o.json) {
+                yield* Console.error(`${gone}\nUsing this machine's copy of the session instead; it may be older.`)
+              }
+              return { ...(yield* place), notCarried: gone }
             }
-            return yield* place
+            case "NotPlaced": {
+              const folder = path.dirname(outcome.placement.file)
+              const local = yield* fs.exists(path.join(folder, sessionId)).pipe(Effect.orElseSucceed(() => false))
+              return { _tag: "NotPlaced", outcome, reason: notPlacedMessage(sessionId, outcome, local) } as const
+            }
+            case "Placed":
+              if (!o.json) yield* Console.error(carriedLines(outcome))
+              return {
+                _tag: "Resumable",
+                dir: outcome.placement.dir,
+                file: outcome.placement.file,
+                copied: [],
+                carried: outcome
+              } as const
           }
-          const files = received.right
-          const placed = yield* placement.placeCarried(
-            { folder: files.folder, sessionId, files: files.files },
-            carriedTarget
-          )
-          const aside = placed.conflicts.length > 0 || placed.keptLocal.length > 0
-            ? yield* keepAside(files, yield* stateFolder, sessionId)
-            : undefined
-          carried = { bytes: ticket.size, via: files.via, placed, aside }
-          if (!placed.placed) {
-            return yield* new InvalidInput({ reason: conflictMessage(sessionId, placed, aside!) })
-          }
-          if (!o.json) yield* Console.error(carriedLines(ticket.size, files, placed, aside))
-          return { dir: placed.dir, file: placed.file, copied: [] }
-        }).pipe(Effect.scoped)
+        })
 
-      const ready = payload.carry === undefined ? place : placeCarried(payload.carry)
+      const ready: Effect.Effect<
+        Ready,
+        TransferRefused | NetworkError | InvalidInput | PermissionError | NotFound | Declined,
+        SessionPlacement | Sessions | FileSystem.FileSystem
+      > = payload.carry === undefined ? place : placeCarried(payload.carry)
 
       if (o.noLaunch) {
         // Everything but starting claude: the session is put in place when it can be, so the
@@ -238,11 +261,20 @@ export const run = (o: PickupOptions) =>
         // A transfer that failed or was refused is the command's failure, not a placement to report.
         if (placed._tag === "Left" && placed.left._tag === "NetworkError") return yield* placed.left
         if (placed._tag === "Left" && placed.left._tag === "TransferRefused") return yield* placed.left.error
-        if (placed._tag === "Left" && !o.json) yield* Console.error(placed.left.message)
-        const dir = placed._tag === "Right" ? placed.right.dir : payload.carry === undefined ? target : carriedTarget
-        // A carried conversation that never arrived is not burned: the handoff is all there is of it here.
-        const received = payload.carry === undefined || carried !== undefined || notCarried !== undefined
-        if (burnNow && own && received) yield* burn(handoffs, keypair!, o.json)
+        const resumable = placed._tag === "Right" && placed.right._tag === "Resumable" ? placed.right : undefined
+        const notPlaced = placed._tag === "Left"
+          ? placed.left.message
+          : placed.right._tag === "NotPlaced"
+          ? placed.right.reason
+          : undefined
+        if (notPlaced !== undefined && !o.json) yield* Console.error(notPlaced)
+        const carried = resumable?.carried ?? (placed._tag === "Right" && placed.right._tag === "NotPlaced"
+          ? placed.right.outcome
+          : undefined)
+        const dir = resumable?.dir ?? (payload.carry === undefined ? target : carriedTarget)
+        // A carried conversation not placed is still reachable only through the handoff: not burned.
+        const burned = burnNow && own && (payload.carry === undefined || resumable?.carried !== undefined)
+        if (burned) yield* burn(handoffs, keypair!, o.json)
         if (o.json) {
           return yield* Console.log(JSON.stringify({
             sessionId,
@@ -252,31 +284,35 @@ export const run = (o: PickupOptions) =>
             createdAt: record.createdAt,
             expiresAt: expiresAt(record),
             burn: record.burn,
-            burned: burnNow && own && received,
+            burned,
             pin: record.pinSalt !== undefined,
             recipient: record.recipient ?? null,
-            sessionFile: placed._tag === "Right"
-              ? placed.right.file
+            sessionFile: resumable !== undefined
+              ? resumable.file
               : located._tag === "Right" && located.right._tag === "Elsewhere"
               ? located.right.source.file
               : null,
-            placed: placed._tag === "Right",
-            copied: placed._tag === "Right" ? placed.right.copied : [],
-            notPlaced: placed._tag === "Left" ? placed.left.message : null,
+            placed: resumable !== undefined,
+            copied: resumable?.copied ?? [],
+            notPlaced: notPlaced ?? null,
             resumeDir: dir,
             command: resumeCommand(sessionId, dir),
             carried: carried !== undefined,
-            carriedBytes: carried?.bytes ?? 0,
-            carriedVia: carried?.via ?? null,
+            carriedBytes: carried?.received.bytes ?? 0,
+            carriedVia: carried?.received.via ?? null,
             carriedPlacement: carried === undefined ? null : {
-              created: carried.placed.created,
-              updated: carried.placed.updated,
-              unchanged: carried.placed.unchanged,
-              keptLocal: carried.placed.keptLocal,
-              conflicts: carried.placed.conflicts
+              created: carried.placement.created,
+              updated: carried.placement.updated,
+              unchanged: carried.placement.unchanged,
+              keptLocal: carried.placement.keptLocal,
+              conflicts: carried.placement.conflicts,
+              newerHere: carried.placement.newerHere,
+              previous: carried.placement.previous,
+              recent: carried.placement.recent
             },
             carriedCopy: carried?.aside ?? null,
-            notCarried: notCarried ?? null
+            carriedMemoryAside: carried?.memory?.folder ?? null,
+            notCarried: resumable?.notCarried ?? null
           }))
         }
         yield* Console.log(resumeCommand(sessionId, dir))
@@ -288,7 +324,7 @@ export const run = (o: PickupOptions) =>
         // Asked unless the copy question above already named the directory claude starts in.
         const dir = payload.carry === undefined
           ? located._tag === "Right" && (inProject || Option.isSome(o.projectDir)) ? target : undefined
-          : projectHere || Option.isSome(o.projectDir)
+          : (projectHere && own) || Option.isSome(o.projectDir)
           ? carriedTarget
           : undefined
         if (dir !== undefined) {
@@ -296,12 +332,22 @@ export const run = (o: PickupOptions) =>
           if (!(yield* terminal.confirm(question))) return yield* new Declined({ what: "pickup" })
         }
       }
-      const { dir } = yield* ready.pipe(Effect.catchTag("TransferRefused", ({ error }) => Effect.fail(error)))
+      const resumable = yield* ready.pipe(
+        Effect.catchTag("TransferRefused", ({ error }) => Effect.fail(error)),
+        Effect.flatMap((ready) =>
+          ready._tag === "Resumable" ? Effect.succeed(ready) : Effect.fail(new InvalidInput({ reason: ready.reason }))
+        )
+      )
+      const { dir } = resumable
 
-      if (burnNow && own) yield* burn(handoffs, keypair!, o.json)
-      else if (record.burn) {
+      // A carried conversation not placed (a fallback to a local copy) is still reachable only through the handoff.
+      if (burnNow && own && (payload.carry === undefined || resumable.carried !== undefined)) {
+        yield* burn(handoffs, keypair!, o.json)
+      } else if (burnNow && own) {
+        yield* Console.error("Not burned: the carried conversation was not placed, and the handoff still leads to it.")
+      } else if (record.burn) {
         yield* Console.error(
-          carried !== undefined
+          resumable.carried !== undefined
             ? "This is a burn-after-reading handoff: its publisher removes it now that the transfer is complete."
             : "This is a burn-after-reading handoff; only its publisher can remove it."
         )
@@ -326,45 +372,120 @@ export const run = (o: PickupOptions) =>
 
 /** A carried conversation that did not arrive intact (a digest mismatch, a refused archive, a full disk): never placed. */
 class TransferRefused extends Data.TaggedError("TransferRefused")<{
-  readonly error: SignatureInvalid | DecryptionFailed | InvalidInput | FileError
+  readonly error: SignatureInvalid | DecryptionFailed | InvalidInput | FileError | PermissionError
 }> {}
 
-/** A carried conversation, once received. */
-interface CarriedOutcome {
-  readonly bytes: number
-  readonly via: CarryVia
-  readonly placed: CarriedPlaced
-  /** Where the carried files were kept, when some could not be placed. */
-  readonly aside: string | undefined
+/** Where a pickup stands once the session is, or could not be, put in place. */
+type Ready =
+  | {
+    readonly _tag: "Resumable"
+    readonly dir: string
+    readonly file: string
+    readonly copied: ReadonlyArray<Copied>
+    /** The carried conversation, placed. */
+    readonly carried?: CarriedOutcome & { readonly _tag: "Placed" }
+    /** Why the handoff's conversation was not carried, when a local copy is used instead. */
+    readonly notCarried?: string
+  }
+  | {
+    readonly _tag: "NotPlaced"
+    readonly outcome: CarriedOutcome & { readonly _tag: "NotPlaced" }
+    readonly reason: string
+  }
+
+/** Why nothing arrived, worded as what it is, and what to do. */
+const notFetched = (error: TransferFailed | NoDirectPath, host: string) => {
+  if (error._tag === "NoDirectPath") return `Cannot fetch the conversation from ${host}. ${error.message}`
+  switch (error.why) {
+    case "notServing":
+      return `The publisher is not serving the conversation: run \`cclink publish --carry\` on ${host}, then pick up again.`
+    case "unreachable":
+      return `Cannot reach the publisher on ${host} (${error.detail}): check that \`cclink publish --carry\` ` +
+        "still runs there, then pick up again."
+    case "broke":
+      return `The transfer from ${host} broke after ${formatBytes(error.received)} of ${formatBytes(error.size)} ` +
+        `(${error.detail}), and did not resume in time; nothing of it was kept. Pick up again to start over.`
+  }
 }
 
 /** What was received and where it went, for a person. */
-const carriedLines = (bytes: number, received: Received, placed: CarriedPlaced, aside: string | undefined) => {
+const carriedLines = ({ aside, memory, placement, received }: CarriedOutcome & { readonly _tag: "Placed" }) => {
+  const files = received.files.length
   const lines = [
-    `Carried ${received.files.length} file${received.files.length === 1 ? "" : "s"} (${
-      formatBytes(bytes)
-    } encrypted, ${received.via}${received.attempts > 1 ? `, resumed ${received.attempts - 1} time(s)` : ""}).`,
-    ...placed.created.map((file) => `  new      ${homeRelative(file)}`),
-    ...placed.updated.map((file) => `  updated  ${homeRelative(file)} (it held an older copy of this conversation)`),
-    ...placed.unchanged.map((file) => `  same     ${homeRelative(file)}`)
+    `Carried ${files} file${files === 1 ? "" : "s"} (${formatBytes(received.bytes)} encrypted, ${received.via}${
+      received.attempts > 1 ? `, resumed ${received.attempts - 1} time(s)` : ""
+    }).`,
+    ...placement.created.map((file) => `  new      ${homeRelative(file)}`),
+    ...placement.updated.map((file) => `  updated  ${homeRelative(file)} (it held an older copy of this conversation)`),
+    ...placement.unchanged.map((file) => `  same     ${homeRelative(file)}`),
+    ...placement.keptLocal.map((file) =>
+      `  kept     ${homeRelative(file)} (yours differs; the carried one is in ${homeRelative(aside!)})`
+    )
   ]
-  for (const file of placed.keptLocal) {
-    lines.push(`  kept     ${homeRelative(file)} (yours differs; the carried one is in ${homeRelative(aside!)})`)
+  if (memory !== undefined) {
+    lines.push(
+      `  Not installed: the project memory it carries (${memory.files} file${memory.files === 1 ? "" : "s"}), kept in ${
+        homeRelative(memory.folder)
+      }.`,
+      "  Claude Code reads a project's memory into every session of the project; someone else's is installed",
+      "  only with --with-memory."
+    )
+  }
+  if (placement.previous.length > 0) {
+    lines.push(`  The older copies are kept in ${homeRelative(path.join(aside!, "previous"))}.`)
+  }
+  for (const file of placement.recent) {
+    lines.push(
+      `  ${homeRelative(file)} was written to in the last minute: if a claude session is open on it, close it;` +
+        " what it wrote is in the kept copy."
+    )
   }
   return lines.join("\n")
 }
 
-/** Another conversation holds the session's name here: what is where, and how to resume either. */
-const conflictMessage = (sessionId: SessionId, placed: CarriedPlaced, aside: string) => {
-  const local = placed.conflicts[0]!
-  const carriedCopy = path.join(aside, ...path.relative(path.dirname(placed.file), local).split(path.sep))
+/**
+ * Why the carried conversation was not placed, what is where, and how to
+ * resume either: this machine's copy (another conversation under the name,
+ * or the same one gone further here), or the carried one, whose transcript
+ * and folder move in together. `localFolder`: whether `<id>/` is here.
+ */
+const notPlacedMessage = (
+  sessionId: SessionId,
+  { aside, placement, received }: CarriedOutcome & { readonly _tag: "NotPlaced" },
+  localFolder: boolean
+) => {
+  const resume = resumeCommand(sessionId, placement.dir)
+  if (placement.conflicts.length === 0) {
+    return [
+      `This machine's copy of the conversation is newer than the carried one (it continues it): ${
+        placement.newerHere.join(", ")
+      }. cclink kept it, and did not start claude.`,
+      `The carried copy is kept at ${aside}.`,
+      `To resume this machine's copy:  ${resume}`
+    ].join("\n")
+  }
+  const folder = path.dirname(placement.file)
+  const names = [`${sessionId}.jsonl`, ...(localFolder ? [sessionId] : [])]
+  const carried = [
+    `${sessionId}.jsonl`,
+    ...(received.files.some(({ kind }) => kind === "sessionFolder") ? [sessionId] : [])
+  ]
+  const moveAside = names.map((name) => {
+    const local = path.join(folder, name)
+    return `mv ${shellQuote(local)} ${shellQuote(`${local}.mine`)}`
+  }).join(" && ")
+  const copyIn = `cp -R ${carried.map((name) => shellQuote(path.join(aside, name))).join(" ")} ${
+    shellQuote(`${folder}/`)
+  }`
   return [
-    `A different conversation is already at ${local}; cclink never overwrites it, and did not start claude.`,
+    `A different conversation is already at ${placement.conflicts.join(", ")}; cclink never overwrites it, ` +
+    "and did not start claude.",
     `The carried conversation is kept at ${aside}.`,
-    `To resume yours:  ${resumeCommand(sessionId, placed.dir)}`,
-    "To resume the carried one instead, move yours aside first:",
-    `  mv ${shellQuote(local)} ${shellQuote(`${local}.mine`)} && cp ${shellQuote(carriedCopy)} ${shellQuote(local)}`,
-    `  ${resumeCommand(sessionId, placed.dir)}`
+    `To resume yours:  ${resume}`,
+    "To resume the carried one instead, move yours aside first (the transcript and its folder together):",
+    `  ${moveAside}`,
+    `  ${copyIn}`,
+    `  ${resume}`
   ].join("\n")
 }
 

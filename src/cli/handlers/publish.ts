@@ -16,17 +16,18 @@ import type { Keypair, PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { parseSessionId, type SessionId, shortSessionId } from "../../domain/sessionId.js"
+import { type Carrying, CarryPublisher } from "../../services/CarryPublisher.js"
 import type { Published } from "../../services/Handoffs.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import { type Carrying, serveUntilDone, startCarrying } from "../carry/serve.js"
+import { serveLogged } from "../carry/serve.js"
 import { MAX_TTL, MIN_TTL, type PublishOptions } from "../commands/publish.js"
 import { eventLog, KEEPALIVE_ENDINGS, keepAliveLogged } from "../keepalive.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { carryLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
+import { carryPublisherLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
 import { showQr } from "../qr.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
@@ -135,13 +136,14 @@ export const run = (o: PublishOptions) =>
       if (pin !== undefined) pinKey = yield* derivePinKey(pin)
       const carrying = carried !== undefined
         ? yield* withSpinner("Packing the conversation and announcing it", o.json, () =>
-          startCarrying({
-            sessionId: session.sessionId,
-            file: carried.file,
-            recipient: pinKey?.recipient() ?? recipientOf(share ?? publicKey),
-            stateDir: carried.stateDir,
-            timeout: network.timeout
-          }).pipe(Effect.provide(carryLayer(carried.network))))
+          Effect.flatMap(CarryPublisher, (publisher) =>
+            publisher.start({
+              sessionId: session.sessionId,
+              file: carried.file,
+              recipient: pinKey?.recipient() ?? recipientOf(share ?? publicKey),
+              stateDir: carried.stateDir,
+              timeout: network.timeout
+            })).pipe(Effect.provide(carryPublisherLayer(carried.network))))
         : undefined
       const published = yield* withSpinner("Publishing to the DHT", o.json, (dhtOptions) =>
         handoffs.publish(
@@ -159,12 +161,16 @@ export const run = (o: PublishOptions) =>
           },
           dhtOptions
         ))
+      // The client secret is in the record now: the server needs only the public key it derives.
+      carrying?.ticket.clientSecret.fill(0)
       // A burn is signed now, while the key is open, so serving never holds the key itself.
       const burn = carrying !== undefined && mode.burn ? yield* revocationAfter(keypair, published) : undefined
       yield* wipe
       yield* report(o, session, publicKey, share, mode, pin !== undefined, published, carrying)
       if (carrying !== undefined) {
-        yield* serveUntilDone({ publisher: publicKey, published, carrying, burn, every: every!, json: o.json })
+        yield* serveLogged({ publisher: publicKey, published, carrying, burn, every: every!, json: o.json }).pipe(
+          Effect.provide(carryPublisherLayer(carried!.network))
+        )
       } else if (every !== undefined) {
         yield* keepPublished(publicKey, published, every, o.json)
       }
@@ -243,6 +249,7 @@ const report = (
         carried: carrying !== undefined,
         carriedBytes: carrying?.packed.size ?? 0,
         carriedFiles: carrying?.packed.files ?? 0,
+        carriedSkipped: carrying?.packed.skipped ?? [],
         pickup
       }))
     }
@@ -259,6 +266,10 @@ const report = (
         `  Carried: the conversation (${formatBytes(carrying.packed.size)} encrypted) is served from this machine,` +
           " peer to peer;\n  keep this command running until it is picked up."
       )
+      const { skipped } = carrying.packed
+      if (skipped.length > 0) {
+        lines.push(`  Not carried: ${skipped.map(({ name, reason }) => `${name} (${reason})`).join(", ")}.`)
+      }
     }
     if (mode.burn) lines.push(burnNote(mode, carrying !== undefined))
     if (pinned) lines.push("  PIN-protected: tell the PIN to the other side separately, never with the command.")
