@@ -7,7 +7,7 @@ import { defineConfig, type Options } from "tsup"
  * package that ships prebuilt binaries and needs no install script. Adding
  * one is one line here and one in package.json.
  */
-export const NATIVE_ADDONS: ReadonlyArray<string> = ["@node-rs/argon2"]
+export const NATIVE_ADDONS: ReadonlyArray<string> = ["@node-rs/argon2", "sodium-native", "udx-native"]
 
 /**
  * What the library leaves to the program that imports it: Effect and the

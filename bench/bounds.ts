@@ -1,9 +1,10 @@
 /**
- * The bounds of issues 6 and 11, checked against a run's figures. A bound
+ * The bounds of issues 6, 10 and 11, checked against a run's figures. A bound
  * whose figure the run did not measure (the quick run has no 500-node
  * network, and a wide-area network smaller than 1000 nodes) is reported as
  * such, never as a pass.
  */
+import type { CarryResult } from "./carry.js"
 import type { Measurements } from "./report.js"
 import type { WideAreaResult } from "./wideArea.js"
 
@@ -44,7 +45,8 @@ export const check = (m: Measurements): ReadonlyArray<BoundCheck> => {
     bound(`publish p50, ${BOUND_NETWORK} nodes`, PUBLISH_P50_MS, "ms", dht?.publishMs.median),
     bound(`handoff p50, plaintext key, ${BOUND_NETWORK} nodes`, 2000, "ms", plaintext?.totalMs.median),
     bound("pickup peak memory p95, passphrase + PIN", 200, "MB", megabytes(m.memory.peakKiB.candidate.p95)),
-    ...wideAreaBounds(m.wideArea)
+    ...wideAreaBounds(m.wideArea),
+    ...carryBounds(m.carry)
   ]
 }
 
@@ -81,5 +83,21 @@ const wideAreaBounds = (result: WideAreaResult): ReadonlyArray<BoundCheck> => {
       w?.newestPickups.newest
     ),
     bound(`in-process resolve p50 over its RTT floor, ${where}`, 2, "x", w?.resolveOverFloor)
+  ]
+}
+
+/**
+ * Issue 10, carried handoffs: 100 MB end to end in 5 s (20 MB/s, compression
+ * and both encryptions included), at most 150 MB of memory on either side for
+ * it, and at most 1 s added to a 1 MB pickup.
+ */
+export const carryBounds = (carry: CarryResult | undefined): ReadonlyArray<BoundCheck> => {
+  const hundred = carry?.sizes.find((size) => size.megabytes === 100)
+  const added = carry === undefined ? undefined : carry.overhead.carriedMs.median - carry.overhead.plainMs.median
+  return [
+    bound("carried handoff of 100 MB, end to end p50", 5000, "ms", hundred?.totalMs.median),
+    bound("carried 100 MB, publisher peak memory p95", 150, "MB", hundred && megabytes(hundred.publisherPeakKiB.p95)),
+    bound("carried 100 MB, picker peak memory p95", 150, "MB", hundred && megabytes(hundred.pickerPeakKiB.p95)),
+    bound("1 MB carried pickup, added to a plain one (p50)", 1000, "ms", added)
   ]
 }

@@ -22,12 +22,14 @@ export interface MemoryResult {
   readonly peakKiB: Comparison
 }
 
-const REPORT_PEAK = "data:text/javascript," + encodeURIComponent(
+/** A module for `node --import`: the process writes its peak resident memory (KiB) to descriptor 3 as it exits. */
+export const REPORT_PEAK = "data:text/javascript," + encodeURIComponent(
   `import { readFileSync, writeSync } from "node:fs"
 process.on("exit", () => writeSync(3, /VmHWM:\\s*(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))[1]))`
 )
 
-const peakKiB = (finished: { readonly fd3: string }) => {
+/** The peak a process wrote to descriptor 3 through `REPORT_PEAK`. */
+export const peakKiB = (finished: { readonly fd3: string }) => {
   const kib = Number(finished.fd3)
   return kib > 0 ? Effect.succeed(kib) : Effect.dieMessage("a process reported no peak memory")
 }

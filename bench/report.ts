@@ -7,6 +7,7 @@ import { renameSync, writeFileSync } from "node:fs"
 import { arch, cpus, loadavg, release, totalmem, type } from "node:os"
 import type { Argon2Result } from "./argon2.js"
 import { BOUND_NETWORK, type BoundCheck } from "./bounds.js"
+import { type CarryResult, renderCarry } from "./carry.js"
 import type { DhtResult } from "./dht.js"
 import type { HandoffResult } from "./handoff.js"
 import { mb, ms, p50p95, table, x } from "./markdown.js"
@@ -23,6 +24,8 @@ export interface Measurements {
   readonly handoff: { readonly nodes: number; readonly results: ReadonlyArray<HandoffResult> }
   readonly memory: { readonly nodes: number } & MemoryResult
   readonly wideArea: WideAreaResult
+  /** Carried handoffs (bench/carry.ts); absent from reports written before carrying existed. */
+  readonly carry?: CarryResult
 }
 
 export interface Machine {
@@ -158,6 +161,7 @@ export const render = (report: Report): string => {
     "",
     renderWideArea(report.wideArea),
     "",
+    ...(report.carry === undefined ? [] : [renderCarry(report.carry), ""]),
     "### Bounds",
     "",
     table(

@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url"
 import * as Testnet from "../src/dht/testnet.js"
 import * as Argon2 from "./argon2.js"
 import { check } from "./bounds.js"
+import * as Carry from "./carry.js"
 import { writeChart } from "./chart.js"
 import * as Dht from "./dht.js"
 import { updateDocs } from "./docs.js"
@@ -40,7 +41,8 @@ const plan = quick
     handoffNetwork: 200,
     handoffRounds: 2,
     memoryRuns: 3,
-    wideArea: { nodes: 200, rounds: 5, handoffs: 3, sweep: { dead: [0, 0.3], loss: [0, 0.03], rounds: 2 } }
+    wideArea: { nodes: 200, rounds: 5, handoffs: 3, sweep: { dead: [0, 0.3], loss: [0, 0.03], rounds: 2 } },
+    carry: { sizes: [{ megabytes: 1, rounds: 1 }], overheadRounds: 2 }
   }
   : {
     startupRuns: 20,
@@ -55,6 +57,10 @@ const plan = quick
       rounds: 20,
       handoffs: 25,
       sweep: { dead: [0, 0.15, 0.3, 0.45], loss: [0, 0.03, 0.1], rounds: 6 }
+    },
+    carry: {
+      sizes: [{ megabytes: 1, rounds: 5 }, { megabytes: 10, rounds: 5 }, { megabytes: 100, rounds: 3 }],
+      overheadRounds: 6
     }
   }
 
@@ -90,13 +96,15 @@ const program = Effect.gen(function*() {
     if (last?.handoff === undefined) return yield* Effect.dieMessage("no network ran the handoff")
     yield* progress(`DHT on a wide area of ${plan.wideArea.nodes} nodes`)
     const wideArea = yield* WideArea.measure(plan.wideArea)
+    const carry = yield* Carry.measure(plan.carry, progress)
     return {
       startup,
       argon2,
       dht: networks.map((figures) => figures.dht),
       handoff: last.handoff,
       memory: last.memory,
-      wideArea
+      wideArea,
+      carry
     }
   }))
   const report: Report = {

@@ -5,7 +5,14 @@
  *
  *   import { Effect, Layer } from "effect"
  *   import { Dht, DhtConfig, DhtLive, Handoffs, KeyStore } from "cclink"
+ *
+ * Carrying the conversation itself: the `Carry` service, with its layers on
+ * HyperDHT (`CarryLive`) and in memory (`CarryMemory`), the archive it
+ * carries (`CarryArchive`), and a local carry network (`CarryTestnet`).
  */
+export * from "./domain/carriedFiles.js"
+export * as CarryProtocol from "./domain/carryProtocol.js"
+export * from "./domain/carryTicket.js"
 export * from "./domain/dnsRecord.js"
 export * from "./domain/duration.js"
 export { publicKeyOf, verify } from "./domain/ed25519.js"
@@ -27,8 +34,10 @@ export * as Age from "./crypto/age.js"
 export * as Blob from "./crypto/blob.js"
 export * as Envelope from "./crypto/envelope.js"
 export * as Kdf from "./crypto/kdf.js"
+export * from "./crypto/pinKey.js"
 export * as X25519 from "./crypto/x25519.js"
 
+export * from "./services/Carry.js"
 export * from "./services/ClaudeLauncher.js"
 export * from "./services/Dht.js"
 export * from "./services/Handoffs.js"
@@ -44,3 +53,9 @@ export * as DhtMainline from "./dht/mainline.js"
 export * as DhtMemory from "./dht/memory.js"
 export * as DhtRelays from "./dht/relay.js"
 export * as Testnet from "./dht/testnet.js"
+
+/** Layers for `Carry`: HyperDHT, in memory; the archive; and a local carry network. */
+export * as CarryArchive from "./carry/archive.js"
+export * as CarryLive from "./carry/hyperdht.js"
+export * as CarryMemory from "./carry/memory.js"
+export * as CarryTestnet from "./carry/testnet.js"

@@ -20,6 +20,7 @@
  * two live connections to one peer address (the same socket and remote)
  * would read both as relayed; the carry holds one connection per node.
  */
+import type { CarryVia } from "../services/Carry.js"
 
 /** A `udx-native` socket: the streams it carries. */
 export interface UdxSocket {
@@ -46,10 +47,8 @@ export interface Node {
   }
 }
 
-export type ConnectionKind = "direct" | "holepunch" | "relay"
-
 /** The kind of an open connection; undefined before it has a stream (not yet connected) or after it closed. */
-export const connectionKind = (node: Node, connection: Connection): ConnectionKind | undefined => {
+export const connectionKind = (node: Node, connection: Connection): CarryVia | undefined => {
   const stream = connection.rawStream
   const socket = stream?.socket
   if (stream === null || socket === null || socket === undefined) return undefined

@@ -4,12 +4,11 @@
  */
 import { Either } from "effect"
 import { parseDuration } from "../domain/duration.js"
-
-const DEFAULT_WAIT = "10m"
+import { BARE_WAIT } from "./commands/pickup.js"
 
 export const withOptionalValues = (argv: ReadonlyArray<string>): Array<string> =>
   argv.flatMap((arg, i) => {
     if (arg !== "--wait") return [arg]
     const next = argv[i + 1]
-    return next !== undefined && Either.isRight(parseDuration(next)) ? [arg] : [`--wait=${DEFAULT_WAIT}`]
+    return next !== undefined && Either.isRight(parseDuration(next)) ? [arg] : [`--wait=${BARE_WAIT}`]
   })

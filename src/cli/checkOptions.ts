@@ -10,34 +10,23 @@
 import { AutoCorrect, CliConfig, CommandDescriptor } from "@effect/cli"
 import type { Usage } from "@effect/cli/Usage"
 import { Either, HashMap, Option } from "effect"
+import { isArgument, namedIn } from "./usage.js"
 
 /** Option name -> whether a value follows it. */
 type Known = ReadonlyMap<string, boolean>
 
 /** How many positional arguments a usage takes: Infinity when one repeats. */
 const positionalsOf = (usage: Usage): number => {
-  switch (usage._tag) {
-    case "Named":
-      // Arguments are named `<PUBKEY>`; options `--json`; the command itself `list`.
-      return usage.names.some((name) => name.startsWith("<")) ? 1 : 0
-    case "Optional":
-      return positionalsOf(usage.usage)
-    case "Repeated":
-      return positionalsOf(usage.usage) === 0 ? 0 : Infinity
-    case "Alternation":
-      return Math.max(positionalsOf(usage.left), positionalsOf(usage.right))
-    case "Concat":
-      return positionalsOf(usage.left) + positionalsOf(usage.right)
-    case "Empty":
-    case "Mixed":
-      return 0
-  }
+  const args = namedIn(usage).filter(isArgument)
+  return args.some((arg) => arg.repeated) ? Infinity : args.length
 }
+
+/** @effect/cli's own options that cclink refuses as unknown: neither does anything useful here. */
+export const REFUSED_BUILT_IN: ReadonlyArray<string> = ["--wizard", "--log-level"]
 
 /**
  * @effect/cli's own options that cclink keeps, which every command accepts
- * (the root help lists them). Its `--wizard` and `--log-level` are refused
- * as unknown: neither does anything useful here.
+ * (the root help lists them); all but `REFUSED_BUILT_IN`.
  */
 export const BUILT_IN: Known = new Map([
   ["--help", false],
@@ -46,28 +35,14 @@ export const BUILT_IN: Known = new Map([
   ["--completions", true]
 ])
 
-const optionsOf = (usage: Usage, into: Map<string, boolean>): Map<string, boolean> => {
-  switch (usage._tag) {
-    case "Named":
-      for (const name of usage.names) {
-        if (name.startsWith("-")) into.set(name, Option.isSome(usage.acceptedValues))
-      }
-      return into
-    case "Optional":
-    case "Repeated":
-      return optionsOf(usage.usage, into)
-    case "Alternation":
-    case "Concat":
-      return optionsOf(usage.right, optionsOf(usage.left, into))
-    case "Empty":
-    case "Mixed":
-      return into
-  }
-}
-
 /** Every option a command's parser takes (its own and `BUILT_IN`), and whether a value follows each. */
 export const knownOptions = (descriptor: CommandDescriptor.Command<unknown>): Known =>
-  optionsOf(CommandDescriptor.getUsage(descriptor), new Map(BUILT_IN))
+  new Map([
+    ...BUILT_IN,
+    ...namedIn(CommandDescriptor.getUsage(descriptor)).flatMap((named) =>
+      named.names.filter((name) => name.startsWith("-")).map((name) => [name, Option.isSome(named.value)] as const)
+    )
+  ])
 
 /** A long option at most two edits away, for "did you mean". */
 const closest = (word: string, known: Known): Option.Option<string> => {

@@ -9,9 +9,13 @@
  *   carry: handoff(Options.boolean("carry"), "send the transcript along"),
  *
  * A value is named in capitals with `Options.withPseudoName` (`DURATION`,
- * `HOST:PORT[,...]`); the help shows it as the parser takes it.
+ * `HOST:PORT[,...]`); the help shows it as the parser takes it. A value
+ * taken when the option is left out is given once, as the third argument:
+ * the parser takes it and the help ends the line with `(default 24h)`.
+ *
+ *   ttl: handoff(Options.text("ttl").pipe(Options.withPseudoName("DURATION")), "validity", "24h"),
  */
-import type { Args, Options } from "@effect/cli"
+import { type Args, Options } from "@effect/cli"
 
 /** The sections of a command's help, in this order. */
 export const GROUPS = {
@@ -29,17 +33,20 @@ export interface Described<A> {
   readonly parser: Options.Options<A> | Args.Args<A>
   /** `undefined` for an argument, listed before the groups. */
   readonly group: Group | undefined
-  /** One line, lower case, no final full stop: `validity, 90m/8h/2d (default 24h)`. */
+  /** One line, lower case, no final full stop: `validity, 90m/8h/2d`. */
   readonly help: string
+  /** What the parser takes when the option is left out, as the help shows it: `(default 24h)`. */
+  readonly default?: string
 }
 
 export type Spec = Readonly<Record<string, Described<unknown>>>
 
-const inGroup = (group: Group) => <A>(parser: Options.Options<A>, help: string): Described<A> => ({
-  parser,
-  group,
-  help
-})
+const inGroup =
+  (group: Group) =>
+  <A, D extends string | number = never>(parser: Options.Options<A>, help: string, fallback?: D): Described<A | D> =>
+    fallback === undefined
+      ? { parser, group, help }
+      : { parser: Options.withDefault(parser, fallback), group, help, default: String(fallback) }
 
 /** What the handoff is or how the command treats it. */
 export const handoff = inGroup("handoff")

@@ -40,6 +40,8 @@ export const exitCodeOf = (error: CclinkError): number => {
     case "NotFound":
       return ExitCode.NotFound
     case "NetworkError":
+    case "TransferFailed":
+    case "NoDirectPath":
       return ExitCode.Network
     case "Declined":
       return ExitCode.Declined

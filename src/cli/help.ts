@@ -7,25 +7,33 @@
  * printer strips styles where colour is off.
  */
 import { Args, Options } from "@effect/cli"
-import type { Usage } from "@effect/cli/Usage"
 import { Option } from "effect"
 import { type About, type Described, type Group, GROUPS, type Spec } from "./described.js"
 import { EXIT_CODES } from "./exitCode.js"
 import { stripAnsi } from "./style.js"
+import { namedIn } from "./usage.js"
 
-const WIDTH = 80
+/** A terminal's width: no line of help is longer. */
+export const WIDTH = 80
+/**
+ * The option column's widest: an option longer than this stands on its own
+ * line with its text on the next, rather than pushing every text right.
+ */
+export const OPTION_COLUMN = 22
 /** Options of at least this many commands are the root help's common options. */
 const COMMON = 3
 
-/** The variables cclink reads, each explained in the README. */
-const ENVIRONMENT = [
+/** The variables cclink reads, each explained in the README's Environment section. */
+export const ENVIRONMENT = [
   "CCLINK_BOOTSTRAP",
+  "CCLINK_CARRY_BOOTSTRAP",
   "CCLINK_RELAYS",
   "CCLINK_PASSPHRASE",
   "CCLINK_PIN",
   "CCLINK_KEY_FILE",
   "CCLINK_STATE_DIR",
   "CCLINK_DEBUG",
+  "CCLINK_NO_CODE_CACHE",
   "CLAUDE_CONFIG_DIR",
   "NO_COLOR"
 ]
@@ -41,35 +49,20 @@ interface Entry {
   readonly help: string
 }
 
-/** The first named usage under the wrappers, and whether it repeats. */
-const named = (usage: Usage, repeated = false): { names: ReadonlyArray<string>; value: string; repeated: boolean } => {
-  switch (usage._tag) {
-    case "Named":
-      return { names: usage.names, value: Option.getOrElse(usage.acceptedValues, () => ""), repeated }
-    case "Optional":
-      return named(usage.usage, repeated)
-    case "Repeated":
-      return named(usage.usage, true)
-    case "Concat":
-    case "Alternation":
-      return named(usage.left, repeated)
-    case "Empty":
-    case "Mixed":
-      return { names: [], value: "", repeated }
-  }
-}
-
 const isArgs = (parser: Described<unknown>["parser"]): parser is Args.Args<unknown> => Args.isArgs(parser)
 
 const entryOf = (described: Described<unknown>): Entry => {
   const { parser } = described
   const usage = isArgs(parser) ? Args.getUsage(parser) : Options.getUsage(parser as Options.Options<unknown>)
-  const { names, repeated, value } = named(usage)
+  // A described option or argument names one thing.
+  const { names, repeated, value: accepted } = namedIn(usage)[0]!
+  const value = Option.getOrElse(accepted, () => "")
   // Short names first (`-y, --yes`); an argument's `<PUBKEY>` is shown bare.
   const shown = [...names].sort((a, b) => a.length - b.length).map((name) => name.replace(/^<(.*)>$/, "$1"))
   const left = `${shown.join(", ")}${value === "" ? "" : ` ${value}`}`
   const bare = `${shown.at(-1)}${value === "" ? "" : ` ${value}`}`
-  return { left, synopsis: `[${bare}]${repeated ? "..." : ""}`, group: described.group, help: described.help }
+  const help = described.default === undefined ? described.help : `${described.help} (default ${described.default})`
+  return { left, synopsis: `[${bare}]${repeated ? "..." : ""}`, group: described.group, help }
 }
 
 /**
@@ -92,10 +85,27 @@ const wrap = (prefix: string, indent: string, words: ReadonlyArray<string>, gap 
   return [...lines, line]
 }
 
-/** Two columns, the left one `width` wide (its widest cell when not given). */
-const table = (rows: ReadonlyArray<readonly [string, string]>, width?: number): Array<string> => {
-  const left = width ?? Math.max(...rows.map(([cell]) => cell.length))
-  return rows.map(([cell, text]) => `  ${cell.padEnd(left)}  ${text}`)
+const widest = (cells: ReadonlyArray<string>) => Math.max(...cells.map((cell) => cell.length))
+
+/** The column of `cells` (options): as wide as the widest, up to `OPTION_COLUMN`. */
+const optionColumn = (cells: ReadonlyArray<string>) => Math.min(OPTION_COLUMN, widest(cells))
+
+/**
+ * Two columns, the left one `column` wide (its widest cell when not given).
+ * A wider cell stands on its own line and its text starts the next; a text
+ * too long for its line goes on under itself.
+ */
+const table = (
+  rows: ReadonlyArray<readonly [string, string]>,
+  column = widest(rows.map(([cell]) => cell))
+): Array<string> => {
+  const indent = " ".repeat(2 + column + 2)
+  return rows.flatMap(([cell, text]) => {
+    const words = text.split(" ")
+    return cell.length > column
+      ? [`  ${cell}`, ...wrap(indent, indent, words)]
+      : wrap(`  ${cell.padEnd(column)}  `, indent, words)
+  })
 }
 
 const examples = (about: About) => [title("Examples:"), ...table(about.examples)]
@@ -106,7 +116,7 @@ const examples = (about: About) => [title("Examples:"), ...table(about.examples)
  */
 export const commandHelp = (command: string, spec: Spec, about: About): string => {
   const entries = Object.values(spec).map(entryOf)
-  const width = Math.max(...entries.map((entry) => entry.left.length))
+  const width = optionColumn(entries.map((entry) => entry.left))
   const args = entries.filter((entry) => entry.group === undefined)
   const sections = (Object.keys(GROUPS) as Array<Group>).flatMap((group) => {
     const rows = entries.filter((entry) => entry.group === group)
@@ -154,18 +164,23 @@ export const rootHelp = (
   const common = [...seen.values()].filter(({ count }) => count >= COMMON).map(({ entry }) => entry)
   const order = Object.keys(GROUPS)
   common.sort((a, b) => order.indexOf(a.group!) - order.indexOf(b.group!))
+  const commonRows = [...common.map((entry): readonly [string, string] => [entry.left, entry.help]), ...BUILT_IN_HELP]
   return [
-    `cclink ${version}: hand a Claude Code session to another machine over the Mainline DHT;`,
-    "no accounts, no servers, only age ciphertext on the wire.",
+    ...wrap(
+      "",
+      "",
+      `cclink ${version}: hand a Claude Code session to another machine over the Mainline DHT; no accounts, no servers, only age ciphertext on the wire.`
+        .split(" ")
+    ),
     "",
-    `${title("Usage:")} cclink [SESSION_ID] [options]    publish the current session (cclink publish)`,
+    `${title("Usage:")} cclink [SESSION_ID] [options]    publish the current session`,
     "       cclink <command> [options]",
     "",
     title("Commands:"),
     ...table(commands.map(({ about, name }) => [name, about.summary])),
     "",
     title("Common options:"),
-    ...table([...common.map((entry): readonly [string, string] => [entry.left, entry.help]), ...BUILT_IN_HELP]),
+    ...table(commonRows, optionColumn(commonRows.map(([cell]) => cell))),
     "",
     ...examples(about),
     "",

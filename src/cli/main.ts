@@ -18,6 +18,7 @@ import * as publish from "./commands/publish.js"
 import * as revoke from "./commands/revoke.js"
 import * as testnet from "./commands/testnet.js"
 import * as whoami from "./commands/whoami.js"
+import { completionScript } from "./completions.js"
 import type { About } from "./described.js"
 import { ExitCode } from "./exitCode.js"
 import { commandHelp, rootHelp } from "./help.js"
@@ -29,8 +30,8 @@ import { colours, stripAnsi } from "./style.js"
 import { checkUsage } from "./usageErrors.js"
 import { VERSION } from "./version.js"
 
-/** Every subcommand by name, in the order `cclink --help` lists them. */
-const commands = { publish, pickup, init, whoami, list, revoke, testnet, doctor }
+/** Every subcommand by name, in the order `cclink --help` lists them: its spec, help and command. */
+export const commands = { publish, pickup, init, whoami, list, revoke, testnet, doctor }
 
 const about: About = {
   summary: "hand a Claude Code session to another machine",
@@ -89,6 +90,13 @@ const asksForHelp = (args: ReadonlyArray<string>): boolean => {
   return (end === -1 ? args : args.slice(0, end)).some((arg) => arg === "--help" || arg === "-h")
 }
 
+/** The value of `--completions` (before any `--`), when the words ask for a completion script. */
+const completionsAsked = (args: ReadonlyArray<string>): string | undefined => {
+  const end = args.indexOf("--")
+  const at = (end === -1 ? args : args.slice(0, end)).indexOf("--completions")
+  return at === -1 ? undefined : args[at + 1]
+}
+
 /** Runs the CLI on `argv` (process.argv form) and resolves to the exit code. */
 export const main = (argv: ReadonlyArray<string>): Promise<number> => {
   const inline = findInlineSecret(argv.slice(2))
@@ -106,6 +114,19 @@ export const main = (argv: ReadonlyArray<string>): Promise<number> => {
     const help = renderHelp(path)
     process.stdout.write(`${colours(process.stdout) ? help : stripAnsi(help)}\n`)
     return Promise.resolve(ExitCode.Ok)
+  }
+  const shell = completionsAsked(args.right)
+  if (shell !== undefined) {
+    return Effect.runPromise(Effect.either(completionScript(root, shell))).then(Either.match({
+      onLeft: (message) => {
+        report(message)
+        return ExitCode.Error
+      },
+      onRight: (script) => {
+        process.stdout.write(`${script}\n`)
+        return ExitCode.Ok
+      }
+    }))
   }
   return runCommand(
     checkUsage(root.descriptor, ["cclink", ...args.right]).pipe(

@@ -9,16 +9,22 @@ import { homedir } from "node:os"
 import { join } from "node:path"
 import { parseDuration } from "../domain/duration.js"
 import { InvalidInput } from "../domain/errors.js"
+import type { CarrySettings } from "../services/Carry.js"
 import { DhtConfig, type DhtSettings } from "../services/Dht.js"
 
 export interface NetworkOptions {
   readonly bootstrap: Option.Option<string>
   readonly relay: ReadonlyArray<string>
   readonly noDht: boolean
-  readonly timeout: Option.Option<string>
+  readonly timeout: string
 }
 
-export const DEFAULT_TIMEOUT = Duration.seconds(30)
+/** Where cclink keeps its state (the routing cache, carried conversations): `CCLINK_STATE_DIR`, else the XDG default. */
+export const stateFolder = Effect.map(
+  Config.option(Config.string("CCLINK_STATE_DIR")).pipe(Effect.orDie),
+  // Set but empty counts as unset: an empty folder name would put state in the current directory.
+  (dir) => Option.getOrElse(Option.filter(dir, (text) => text !== ""), defaultStateDir)
+)
 
 const list = (text: string) => text.split(",").map((entry) => entry.trim()).filter((entry) => entry !== "")
 
@@ -45,31 +51,67 @@ export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, In
     const relays = options.relay.length > 0
       ? options.relay
       : Option.match(yield* env("CCLINK_RELAYS"), { onNone: () => [], onSome: list })
-    const timeout = Option.isNone(options.timeout)
-      ? DEFAULT_TIMEOUT
-      : yield* Either.match(parseDuration(options.timeout.value), {
-        onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--timeout: ${reason}` })),
-        onRight: (seconds) =>
-          seconds > 0
-            ? Effect.succeed(Duration.seconds(seconds))
-            : Effect.fail(new InvalidInput({ reason: "--timeout must be more than 0 seconds." }))
-      })
-    // Set but empty counts as unset: an empty folder name would put the routing cache in the current directory.
-    const stateDir = Option.getOrElse(
-      Option.filter(yield* env("CCLINK_STATE_DIR"), (dir) => dir !== ""),
-      defaultStateDir
-    )
+    const timeout = yield* Either.match(parseDuration(options.timeout), {
+      onLeft: (reason) => Effect.fail(new InvalidInput({ reason: `--timeout: ${reason}` })),
+      onRight: (seconds) =>
+        seconds > 0
+          ? Effect.succeed(Duration.seconds(seconds))
+          : Effect.fail(new InvalidInput({ reason: "--timeout must be more than 0 seconds." }))
+    })
     return {
       bootstrap: yield* validated(bootstrap),
       relays: yield* validRelays(relays),
       useDht: !options.noDht,
       timeout,
-      stateDir
+      stateDir: yield* stateFolder
+    }
+  })
+
+/**
+ * `--carry-bootstrap`, then `CCLINK_CARRY_BOOTSTRAP`; checked like
+ * `--bootstrap`, before any secret is asked. Empty: HyperDHT's public nodes.
+ */
+export const carrySettings = (
+  options: { readonly carryBootstrap: Option.Option<string> }
+): Effect.Effect<CarrySettings, InvalidInput> =>
+  Effect.gen(function*() {
+    const text = Option.isSome(options.carryBootstrap)
+      ? Option.some(options.carryBootstrap.value)
+      : yield* Config.option(Config.string("CCLINK_CARRY_BOOTSTRAP")).pipe(Effect.orDie)
+    const bootstrap = Option.match(text, { onNone: () => [], onSome: list })
+    return {
+      bootstrap: yield* validated(bootstrap).pipe(
+        Effect.mapError((error) => new InvalidInput({ reason: `Carry network: ${error.reason}` }))
+      )
     }
   })
 
 /** `$XDG_STATE_HOME/cclink`, or `~/.local/state/cclink`. */
 const defaultStateDir = () => join(process.env.XDG_STATE_HOME || join(homedir(), ".local", "state"), "cclink")
+
+/** `Carry` on HyperDHT, reached as `config` says. */
+export const carryLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => Promise.all([import("../services/Carry.js"), import("../carry/hyperdht.js")])).pipe(
+      Effect.map(([{ CarryConfig }, live]) => live.layer.pipe(Layer.provide(Layer.succeed(CarryConfig, config))))
+    )
+  )
+
+/** `CarryPublisher` serving over HyperDHT as `config` says; it needs the `Dht` the record is on. */
+export const carryPublisherLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => import("../carry/publisher.js")).pipe(
+      Effect.map((publisher) => publisher.layer.pipe(Layer.provide(carryLayer(config))))
+    )
+  )
+
+/** `CarriedPickup` fetching over HyperDHT as `config` says; it needs the placement services (cli/layers/Claude.ts). */
+export const carriedPickupLayer = (config: CarrySettings) =>
+  Layer.unwrapEffect(
+    Effect.promise(() => import("../carry/pickup.js")).pipe(
+      Effect.map((pickup) => pickup.layer.pipe(Layer.provide(carryLayer(config))))
+    )
+  )
 
 /** `Handoffs` (and the `Dht` under it) over the transport that `config` describes. */
 export const handoffsLayer = (config: DhtSettings) =>

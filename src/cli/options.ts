@@ -11,20 +11,32 @@ export const yes = general(Options.boolean("yes").pipe(Options.withAlias("y")), 
 
 export const qr = (what: string) => general(Options.boolean("qr"), `also show ${what} as a QR code`)
 
+/** The network deadline when `--timeout` is not given. */
+export const DEFAULT_TIMEOUT = "30s"
+
 /** How the commands that touch the network reach it. */
 export const network = {
   bootstrap: networkOption(
     Options.text("bootstrap").pipe(Options.withPseudoName("HOST:PORT[,...]"), Options.optional),
-    "bootstrap nodes (default: CCLINK_BOOTSTRAP or Mainline's)"
+    "bootstrap nodes (CCLINK_BOOTSTRAP, else Mainline's)"
   ),
   relay: networkOption(
     Options.text("relay").pipe(Options.withPseudoName("URL"), Options.repeated),
-    "a pkarr relay; repeatable (default: CCLINK_RELAYS)"
+    "a pkarr relay, repeatable (CCLINK_RELAYS, else none)"
   ),
   noDht: networkOption(Options.boolean("no-dht"), "use only the relays (where UDP is blocked)"),
   timeout: networkOption(
-    Options.text("timeout").pipe(Options.withPseudoName("DURATION"), Options.optional),
-    "network deadline, retries included (default 30s)"
+    Options.text("timeout").pipe(Options.withPseudoName("DURATION")),
+    "network deadline, retries included",
+    DEFAULT_TIMEOUT
+  )
+}
+
+/** How publish and pickup reach the carry network (HyperDHT), for `--carry`. */
+export const carryNetwork = {
+  carryBootstrap: networkOption(
+    Options.text("carry-bootstrap").pipe(Options.withPseudoName("HOST:PORT[,...]"), Options.optional),
+    "--carry's bootstrap nodes (CCLINK_CARRY_BOOTSTRAP)"
   )
 }
 

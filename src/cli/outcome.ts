@@ -34,13 +34,34 @@ const conclude = (exit: Exit.Exit<unknown, unknown>, alreadyReported: (error: un
   return ExitCode.Error
 }
 
+/** Who is waiting on `stopRequested`: while anyone is, a signal is theirs to handle. */
+const stopWaiters = new Set<(signal: NodeJS.Signals) => void>()
+
+/**
+ * Succeeds with the signal when the user asks the command to stop (Ctrl-C,
+ * SIGTERM) while this waits, instead of interrupting the command: a server
+ * in the foreground (`publish --carry`) then ends as it would for any other
+ * reason, saying why, with exit 0. A second signal interrupts as usual.
+ */
+export const stopRequested: Effect.Effect<NodeJS.Signals> = Effect.async((resume) => {
+  const waiter = (signal: NodeJS.Signals) => resume(Effect.succeed(signal))
+  stopWaiters.add(waiter)
+  return Effect.sync(() => stopWaiters.delete(waiter))
+})
+
 /** Runs `program` as the process's command and resolves to its exit code. */
 export const runCommand = (
   program: Effect.Effect<unknown, unknown>,
   alreadyReported: (error: unknown) => boolean = () => false
 ): Promise<number> => {
   const fiber = Effect.runFork(program)
-  const interrupt = () => Effect.runFork(Fiber.interrupt(fiber))
+  const interrupt = (signal: NodeJS.Signals) => {
+    if (stopWaiters.size === 0) return Effect.runFork(Fiber.interrupt(fiber))
+    const waiters = [...stopWaiters]
+    stopWaiters.clear()
+    for (const waiter of waiters) waiter(signal)
+    process.once(signal, interrupt)
+  }
   process.once("SIGINT", interrupt)
   process.once("SIGTERM", interrupt)
   return Effect.runPromise(Fiber.await(fiber)).then((exit) => {

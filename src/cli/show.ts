@@ -19,3 +19,10 @@ export const localTime = (unixSeconds: number): string =>
     minute: "2-digit",
     timeZoneName: "short"
   })
+
+/** Bytes in decimal units, three significant figures: `812 B`, `48.2 kB`, `12.3 MB`, `1.20 GB`. */
+export const formatBytes = (bytes: number): string => {
+  if (bytes < 1000) return `${bytes} B`
+  const [unit, size] = bytes < 1e6 ? ["kB", 1e3] : bytes < 1e9 ? ["MB", 1e6] : ["GB", 1e9]
+  return `${(bytes / size).toPrecision(3)} ${unit}`
+}

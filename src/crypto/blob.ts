@@ -7,9 +7,8 @@ import { Effect, Redacted } from "effect"
 import { DecryptionFailed } from "../domain/errors.js"
 import type { Keypair, PublicKey } from "../domain/keys.js"
 import { decrypt, encrypt } from "./age.js"
-import { defaultCosts } from "./argon2Costs.js"
-import { withDerivedKey } from "./kdf.js"
-import { ageIdentity, identityOf, recipientOf, recipientOfSecret } from "./x25519.js"
+import { derivePinKey, PIN_SALT_BYTES, type PinKey } from "./pinKey.js"
+import { identityOf, recipientOf } from "./x25519.js"
 
 /** Shared mode: only the holder of `recipient`'s seed can open it. */
 export const sealTo = (payload: Uint8Array, recipient: PublicKey): Effect.Effect<Uint8Array> =>
@@ -29,6 +28,14 @@ export interface PinSealed {
   readonly salt: Uint8Array
 }
 
+/** PIN mode with a key already derived (and wiped by its owner): sealed to the key's recipient. */
+export const sealWithPinKey = (payload: Uint8Array, key: PinKey): Effect.Effect<PinSealed> =>
+  Effect.suspend(() => Effect.map(encrypt(payload, key.recipient()), (blob) => ({ blob, salt: key.salt })))
+
+/** Opens a PIN blob with a key already derived from the PIN and the record's salt. */
+export const openWithPinKey = (blob: Uint8Array, key: PinKey): Effect.Effect<Uint8Array, DecryptionFailed> =>
+  Effect.suspend(() => decrypt(blob, key.identity()))
+
 /**
  * PIN mode: a fresh 32-byte salt, the PIN stretched at the spec's fixed costs
  * into an X25519 secret, the blob sealed to that secret's recipient. The PIN
@@ -36,14 +43,11 @@ export interface PinSealed {
  * is a bug and dies.
  */
 export const sealWithPin = (payload: Uint8Array, pin: Redacted.Redacted<string>): Effect.Effect<PinSealed> =>
-  Effect.suspend(() => {
-    if (Redacted.value(pin).length === 0) return Effect.dieMessage("sealWithPin: empty PIN")
-    const salt = crypto.getRandomValues(new Uint8Array(32))
-    return withDerivedKey(pin, salt, defaultCosts, "cclink-pin-v1", recipientOfSecret).pipe(
-      Effect.flatMap((recipient) => encrypt(payload, recipient)),
-      Effect.map((blob) => ({ blob, salt }))
-    )
-  })
+  Effect.acquireUseRelease(
+    derivePinKey(pin),
+    (key) => sealWithPinKey(payload, key),
+    (key) => Effect.sync(() => key.wipe())
+  )
 
 /** A wrong PIN, a wrong salt and a damaged blob all give the same `DecryptionFailed`. */
 export const openWithPin = (
@@ -52,9 +56,11 @@ export const openWithPin = (
   salt: Uint8Array
 ): Effect.Effect<Uint8Array, DecryptionFailed> =>
   Effect.suspend(() =>
-    salt.length !== 32 || Redacted.value(pin).length === 0
+    salt.length !== PIN_SALT_BYTES || Redacted.value(pin).length === 0
       ? Effect.fail(new DecryptionFailed({}))
-      : withDerivedKey(pin, salt, defaultCosts, "cclink-pin-v1", ageIdentity).pipe(
-        Effect.flatMap((identity) => decrypt(blob, identity))
+      : Effect.acquireUseRelease(
+        derivePinKey(pin, salt),
+        (key) => openWithPinKey(blob, key),
+        (key) => Effect.sync(() => key.wipe())
       )
   )

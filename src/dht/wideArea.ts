@@ -65,6 +65,7 @@ const MAX_DELAY_MS = 1500
 const normal = (random: PCGRandom) =>
   Math.sqrt(-2 * Math.log(1 - random.number())) * Math.cos(2 * Math.PI * random.number())
 
+/** @internal */
 export const kill = (node: DHT) => Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))
 
 /** Answers `get` and `put` as a DHT node without BEP 44 does. */
@@ -97,7 +98,11 @@ const degrade = (node: DHT, delayMs: number, lost: () => boolean, inside: Readon
   }
 }
 
-/** Applies `options` to a formed network whose first `spared` nodes are its bootstrap nodes. */
+/**
+ * Applies `options` to a formed network whose first `spared` nodes are its bootstrap nodes.
+ *
+ * @internal
+ */
 export const apply = (
   nodes: ReadonlyArray<DHT>,
   spared: number,

@@ -16,13 +16,20 @@ export class Expired extends Data.TaggedError("Expired")<{
   }
 }
 
-/** Any signature failure, outer (BEP 44) or inner (record): one message for every layer. */
+/**
+ * Any signature failure, outer (BEP 44) or inner (record): one message for
+ * every layer, so that no check is singled out. Or carried bytes that do not
+ * match the digest the record signed (`transcript`): the record itself was
+ * verified by then, so that one says what it is.
+ */
 export class SignatureInvalid extends Data.TaggedError("SignatureInvalid")<{
-  /** For logs and tests only; never shown to users, so no layer is singled out. */
-  readonly layer: "packet" | "record" | "pubkey"
+  /** For logs and tests; the record's layers are never told apart to users. */
+  readonly layer: "packet" | "record" | "pubkey" | "transcript"
 }> {
   override get message() {
-    return "Signature verification failed: this handoff was not published by that key or was tampered with."
+    return this.layer === "transcript"
+      ? "The conversation received does not match what the handoff signed; nothing was placed."
+      : "Signature verification failed: this handoff was not published by that key or was tampered with."
   }
 }
 
@@ -59,6 +66,45 @@ export class NetworkError extends Data.TaggedError("NetworkError")<{
 }> {
   override get message() {
     return `Network error: ${this.reason}`
+  }
+}
+
+/**
+ * A carried conversation could not be fetched, and nothing of it was kept:
+ * nobody serves it any more (its publisher stopped), the publisher could not
+ * be reached, or the transfer broke and did not resume in time.
+ */
+export class TransferFailed extends Data.TaggedError("TransferFailed")<{
+  readonly why: "notServing" | "unreachable" | "broke"
+  /** What the last attempt ran into, in plain words. */
+  readonly detail: string
+  /** Bytes received before it failed, of `size`. */
+  readonly received: number
+  readonly size: number
+}> {
+  override get message() {
+    switch (this.why) {
+      case "notServing":
+        return "Nobody serves the conversation on the carry network: its publisher stopped."
+      case "unreachable":
+        return `Cannot reach the publisher on the carry network (${this.detail}).`
+      case "broke":
+        return `The transfer broke after ${this.received} of ${this.size} bytes (${this.detail}).`
+    }
+  }
+}
+
+/**
+ * The two machines cannot reach each other at all: both sit behind NATs that
+ * give every destination a new public port (randomizing NATs), which hole
+ * punching cannot cross, and cclink uses no relay. Waiting longer does not
+ * help, so a fetch ends with this at once instead of at its deadline.
+ */
+export class NoDirectPath extends Data.TaggedError("NoDirectPath") {
+  override get message() {
+    return "There is no direct path between the two networks: both NATs give every destination a new port " +
+      "(randomizing NATs), which hole punching cannot cross. Pick up on another network (a phone hotspot, " +
+      "a VPN) or publish from a machine with a public address."
   }
 }
 
@@ -119,6 +165,8 @@ export type CclinkError =
   | DecryptionFailed
   | NotFound
   | NetworkError
+  | TransferFailed
+  | NoDirectPath
   | PassphraseError
   | PermissionError
   | FileError

@@ -5,21 +5,22 @@
 import { Either } from "effect"
 import { publicKeyOf, sign } from "./ed25519.js"
 import { InvalidInput } from "./errors.js"
+import { RedactedSecret } from "./redactedSecret.js"
 
 /** A 32-byte Ed25519 public key. */
 export type PublicKey = Uint8Array & { readonly PublicKey: unique symbol }
-
-const REDACTED = "Keypair(<redacted>)"
 
 /**
  * An Ed25519 keypair. The seed never shows in `toString`, `JSON.stringify`
  * or `util.inspect`; call `wipe()` once it is no longer needed.
  */
-export class Keypair {
+export class Keypair extends RedactedSecret {
+  protected readonly kind = "Keypair"
   readonly #seed: Uint8Array
   readonly publicKey: PublicKey
 
   private constructor(seed: Uint8Array) {
+    super()
     this.#seed = Uint8Array.from(seed)
     this.publicKey = publicKeyOf(this.#seed) as PublicKey
   }
@@ -50,18 +51,6 @@ export class Keypair {
   /** Overwrites the seed with zeros; the keypair cannot sign afterwards. */
   wipe(): void {
     this.#seed.fill(0)
-  }
-
-  toString(): string {
-    return REDACTED
-  }
-
-  toJSON(): string {
-    return REDACTED
-  }
-
-  [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return REDACTED
   }
 }
 

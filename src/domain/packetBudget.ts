@@ -14,14 +14,28 @@ import { encodeRecord, type HandoffRecord } from "./record.js"
 /** BEP 44's cap on a value; storing nodes refuse anything larger. */
 export const PACKET_LIMIT = 1000
 
-/** The encoded DNS message size when it fits. */
-export const checkPacketBudget = (publicKey: PublicKey, record: HandoffRecord): Either.Either<number, InvalidInput> => {
+/** What the carry ticket adds to the payload: `,"c":"` and its 123 characters and `"`. */
+export const CARRY_TICKET_PAYLOAD_BYTES = 130
+
+/**
+ * The encoded DNS message size when it fits. `carried`: the payload holds a
+ * carry ticket, so the advice can say when leaving it out would be enough.
+ */
+export const checkPacketBudget = (
+  publicKey: PublicKey,
+  record: HandoffRecord,
+  options: { readonly carried?: boolean } = {}
+): Either.Either<number, InvalidInput> => {
   const size = messageSize(publicKey, record)
   if (size <= PACKET_LIMIT) return Either.right(size)
   const cut = smallestCut(publicKey, record)
+  const bytes = (n: number) => `${n} byte${n === 1 ? "" : "s"}`
+  const withoutCarry = options.carried === true && cut !== undefined && cut <= CARRY_TICKET_PAYLOAD_BYTES
+    ? ` Without --carry (its ticket takes ${bytes(CARRY_TICKET_PAYLOAD_BYTES)}) it would fit.`
+    : ""
   const advice = cut === undefined
     ? "Shorten the project path or hostname."
-    : `Shorten the project path or hostname by at least ${cut} byte${cut === 1 ? "" : "s"}.`
+    : `Shorten the project path or hostname by at least ${bytes(cut)}.${withoutCarry}`
   const reason = `The handoff record is ${size} bytes; the DHT limit is ${PACKET_LIMIT} bytes. ${advice}`
   return Either.left(new InvalidInput({ reason }))
 }

@@ -6,7 +6,16 @@
  * only then decryption) lives in one place.
  */
 import { Context, Effect, Layer, type Redacted } from "effect"
-import { openWithKeypair, openWithPin, sealTo, sealToSelf, sealWithPin } from "../crypto/blob.js"
+import {
+  openWithKeypair,
+  openWithPin,
+  openWithPinKey,
+  sealTo,
+  sealToSelf,
+  sealWithPin,
+  sealWithPinKey
+} from "../crypto/blob.js"
+import type { PinKey } from "../crypto/pinKey.js"
 import {
   DecryptionFailed,
   type Expired,
@@ -31,8 +40,13 @@ export interface PublishRequest {
   /** Seconds the handoff stays valid. */
   readonly ttl: number
   readonly mode: PublishMode
-  /** Required when `mode.encryption` is `Pin`; its policy is checked by the caller before this. */
+  /**
+   * When `mode.encryption` is `Pin`: the PIN (its policy checked by the
+   * caller before this), or `pinKey`, the key already derived from it when
+   * the caller needs it for more than the blob (a carried conversation).
+   */
   readonly pin?: Redacted.Redacted<string> | undefined
+  readonly pinKey?: PinKey | undefined
 }
 
 export interface Published {
@@ -49,10 +63,14 @@ export interface Verified {
   readonly bytes: Uint8Array
 }
 
-/** What opens a blob: the picker's own key, or the PIN the publisher chose. */
+/**
+ * What opens a blob: the picker's own key, or the PIN the publisher chose,
+ * or the key already derived from that PIN and the record's `pin_salt`.
+ */
 export type Opener =
   | { readonly _tag: "Keypair"; readonly keypair: Keypair }
   | { readonly _tag: "Pin"; readonly pin: Redacted.Redacted<string> }
+  | { readonly _tag: "PinKey"; readonly key: PinKey }
 
 export class Handoffs extends Context.Tag("cclink/Handoffs")<Handoffs, {
   readonly publish: (
@@ -88,10 +106,14 @@ export class Handoffs extends Context.Tag("cclink/Handoffs")<Handoffs, {
               blob,
               recipient: toZ32(encryption.recipient)
             }))
-          case "Pin":
-            return request.pin === undefined
-              ? Effect.dieMessage("Handoffs.publish: PIN mode without a PIN")
-              : Effect.map(sealWithPin(plaintext, request.pin), ({ blob, salt }) => ({ blob, pinSalt: salt }))
+          case "Pin": {
+            const sealed = request.pinKey !== undefined
+              ? sealWithPinKey(plaintext, request.pinKey)
+              : request.pin !== undefined
+              ? sealWithPin(plaintext, request.pin)
+              : Effect.dieMessage("Handoffs.publish: PIN mode without a PIN")
+            return Effect.map(sealed, ({ blob, salt }) => ({ blob, pinSalt: salt }))
+          }
         }
       }
 
@@ -106,7 +128,7 @@ export class Handoffs extends Context.Tag("cclink/Handoffs")<Handoffs, {
           project: "",
           ttl: request.ttl
         })
-        yield* checkPacketBudget(request.keypair.publicKey, record)
+        yield* checkPacketBudget(request.keypair.publicKey, record, { carried: request.payload.carry !== undefined })
         const report = yield* dht.publish(request.keypair, encodeRecord(record), options)
         return { record, report }
       })
@@ -123,10 +145,12 @@ export class Handoffs extends Context.Tag("cclink/Handoffs")<Handoffs, {
 
       const decrypt = (verified: Verified, opener: Opener): Effect.Effect<Uint8Array, DecryptionFailed> => {
         const { record } = verified
-        if (opener._tag === "Pin") {
+        if (opener._tag !== "Keypair") {
           return record.pinSalt === undefined
             ? Effect.fail(new DecryptionFailed({ hint: "this handoff is not PIN-protected." }))
-            : openWithPin(record.blob, opener.pin, record.pinSalt)
+            : opener._tag === "Pin"
+            ? openWithPin(record.blob, opener.pin, record.pinSalt)
+            : openWithPinKey(record.blob, opener.key)
         }
         return record.pinSalt !== undefined
           ? Effect.fail(new DecryptionFailed({ hint: "this handoff is PIN-protected: a PIN is needed." }))

@@ -27,6 +27,12 @@ export interface KeepaliveOptions {
   /** Unix seconds. */
   readonly expiresAt: number
   readonly every: Duration.Duration
+  /**
+   * How often to look at the key's newest packet between rounds, to end soon
+   * after a newer publish or a revoke (a lookup, far lighter than a store);
+   * `every` when not given.
+   */
+  readonly checkEvery?: Duration.Duration
   readonly onEvent: (event: KeepaliveEvent) => Effect.Effect<void>
 }
 
@@ -46,14 +52,20 @@ export const keepAlive = (options: KeepaliveOptions): Effect.Effect<KeepaliveEnd
     // stores the record once more.
     const millisLeft = Effect.map(Clock.currentTimeMillis, (ms) => options.expiresAt * 1000 - ms - 100)
     const ending = Effect.map(Effect.either(dht.resolve(options.publisher)), (newest) => endingOf(newest, options.seq))
+    const everyMs = Duration.toMillis(options.every)
+    const checkMs = Math.min(everyMs, Duration.toMillis(options.checkEvery ?? options.every))
+    let nextRound = (yield* Clock.currentTimeMillis) + everyMs
     while (true) {
       const left = yield* millisLeft
       if (left <= 0) return "expired"
-      yield* Effect.sleep(Duration.min(options.every, Duration.millis(Math.ceil(left))))
+      const untilRound = nextRound - (yield* Clock.currentTimeMillis)
+      yield* Effect.sleep(Duration.millis(Math.max(0, Math.min(checkMs, untilRound, Math.ceil(left)))))
       if ((yield* millisLeft) <= 0) return "expired"
 
       const end = yield* ending
       if (end !== undefined) return end
+      if ((yield* Clock.currentTimeMillis) < nextRound) continue
+      nextRound += everyMs
       const stored = yield* Effect.either(dht.republish(options.publisher, options.bytes))
       if (Either.isRight(stored)) {
         yield* options.onEvent({ _tag: "Republished", report: stored.right })

@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto"
 import * as fs from "node:fs"
 import { basename, dirname, join } from "node:path"
 import { FileError, PermissionError } from "../domain/errors.js"
+import { fileError } from "../domain/fileError.js"
 import { shellQuote } from "../domain/shellQuote.js"
 import { type ReadOptions, readSecretFileSync } from "./secretFileRead.js"
 
@@ -185,25 +186,3 @@ const tooLarge = (label: string, options: Pick<ReadOptions, "what" | "maxBytes">
   new FileError({ path: label, reason: `The ${options.what} is larger than ${options.maxBytes} bytes`, code: "EFBIG" })
 
 const octal = (mode: number): string => `0${mode.toString(8).padStart(3, "0")}`
-
-const REASONS: Record<string, string> = {
-  EACCES: "permission denied",
-  EBADF: "not an open file descriptor",
-  EEXIST: "it already exists",
-  EISDIR: "it is a directory",
-  ELOOP: "too many symbolic links",
-  ENOENT: "no such file or directory",
-  ENOSPC: "no space left on device",
-  ENOTDIR: "a parent is not a directory",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system"
-}
-
-const fileError = (path: string, action: string, error: unknown): FileError => {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code
-  return new FileError({
-    path,
-    reason: `${action} (${(code !== undefined && REASONS[code]) || code || "unknown error"})`,
-    ...(code === undefined ? {} : { code })
-  })
-}

@@ -118,3 +118,38 @@ describe("check", () => {
       .toEqual(Array.from({ length: 9 }, () => "not measured"))
   })
 })
+
+describe("carry bounds", () => {
+  const size = (megabytes: number, totalMs: number, publisherKiB: number, pickerKiB: number) => ({
+    megabytes,
+    archiveBytes: megabytes * 300_000,
+    serveMs: at(totalMs / 2),
+    pickupMs: at(totalMs / 2),
+    totalMs: at(totalMs),
+    throughputMBs: at(megabytes / (totalMs / 1000)),
+    publisherPeakKiB: at(publisherKiB),
+    pickerPeakKiB: at(pickerKiB)
+  })
+  const carry = (sizes: ReadonlyArray<ReturnType<typeof size>>, plain: number, carried: number) => ({
+    nodes: 50,
+    sizes,
+    overhead: { plainMs: at(plain), carriedMs: at(carried), plainPeakKiB: at(90_000) }
+  })
+
+  it("holds 100 MB to 5 s end to end and 150 MB of memory per side, and a 1 MB pickup to 1 s more than a plain one", () => {
+    const m = measurements({
+      carry: carry([size(1, 800, 100_000, 100_000), size(100, 5000, 146_484, 146_485)], 300, 1300)
+    })
+    expect(statusOf(m, "carried handoff of 100 MB")).toMatchObject({ value: 5000, status: "pass" })
+    expect(statusOf(m, "carried 100 MB, publisher peak")).toMatchObject({ status: "pass" })
+    expect(statusOf(m, "carried 100 MB, picker peak")).toMatchObject({ status: "fail" })
+    expect(statusOf(m, "1 MB carried pickup")).toMatchObject({ value: 1000, status: "pass" })
+  })
+
+  it("reports the 100 MB bounds as not measured when the run carried less (the quick run)", () => {
+    const m = measurements({ carry: carry([size(1, 800, 100_000, 100_000)], 300, 2000) })
+    expect(statusOf(m, "carried handoff of 100 MB")).toMatchObject({ value: null, status: "not measured" })
+    expect(statusOf(m, "1 MB carried pickup")).toMatchObject({ status: "fail" })
+    expect(statusOf(measurements(), "1 MB carried pickup")).toMatchObject({ status: "not measured" })
+  })
+})

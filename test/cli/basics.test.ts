@@ -63,6 +63,21 @@ describe("help and version", () => {
     expect(completions.stdout).toContain("_cclink_bash_completions")
   })
 
+  it.each(["bash", "sh", "fish", "zsh"])("--completions %s offers every option but the refused ones", async (shell) => {
+    const { code, stdout } = await plain().run(["pickup", `--completions=${shell}`])
+    expect(code).toBe(0)
+    for (const offered of ["carry-bootstrap", "no-launch", "passphrase-fd", "completions", "version"]) {
+      expect(stdout).toContain(offered)
+    }
+    expect(stdout).not.toMatch(/wizard|log-level/)
+  })
+
+  it("--completions of a shell it has no script for is a usage error in one line", async () => {
+    const { code, stderr, stdout } = await plain().run(["--completions", "tcsh"])
+    expect({ code, stdout }).toEqual({ code: 1, stdout: "" })
+    expect(stderr).toBe("cclink: --completions: no script for \"tcsh\"; use bash, fish, sh, zsh.\n")
+  })
+
   it("a usage error is exit 1 with a message and no stack trace", async () => {
     const m = plain()
     const unknown = await m.run(["publish", "--no-such-option"])

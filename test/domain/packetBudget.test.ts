@@ -1,7 +1,10 @@
-import { Either } from "effect"
+import { Effect, Either } from "effect"
 import { describe, expect, it } from "vitest"
+import { sealWithPinKey } from "../../src/crypto/blob.js"
+import { PinKey } from "../../src/crypto/pinKey.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
-import { checkPacketBudget, PACKET_LIMIT } from "../../src/domain/packetBudget.js"
+import { CARRY_TICKET_PAYLOAD_BYTES, checkPacketBudget, PACKET_LIMIT } from "../../src/domain/packetBudget.js"
+import { encodePayload } from "../../src/domain/payload.js"
 import { encodeRecord, type HandoffRecord } from "../../src/domain/record.js"
 import { signRecord } from "../../src/domain/signature.js"
 import { alice, selfFields } from "./records.js"
@@ -62,6 +65,69 @@ describe("checkPacketBudget", () => {
     const record = signRecord(alice, { ...selfFields, blob: new Uint8Array(10), project: "/p".repeat(500) })
     expect(refusal(record).message).toMatch(
       /^The handoff record is \d+ bytes; the DHT limit is 1000 bytes\. Shorten the project path or hostname\.$/
+    )
+  })
+})
+
+describe("a carried handoff's budget", () => {
+  const carry = {
+    serverKey: new Uint8Array(32).fill(7),
+    clientSecret: new Uint8Array(16).fill(8),
+    digest: new Uint8Array(32).fill(9),
+    size: 2 ** 40,
+    unpackedSize: 2 ** 41
+  }
+  const pinKey = new PinKey(new Uint8Array(32).fill(5), new Uint8Array(32).fill(6))
+
+  /** The record as `Handoffs.publish` builds it in the largest mode: PIN and burn, the payload sealed with age. */
+  const pinBurnRecord = (project: string, host: string, carried: boolean) =>
+    Effect.map(
+      sealWithPinKey(
+        encodePayload({
+          hostname: host,
+          project,
+          sessionId: "9b2f6c1e-7a4d-4e8b-b3c5-0d1e2f3a4b5c",
+          ...(carried ? { carry } : {})
+        }),
+        pinKey
+      ),
+      ({ blob, salt }) =>
+        signRecord(alice, {
+          blob,
+          pinSalt: salt,
+          burn: true,
+          createdAt: 1_800_000_000,
+          hostname: "",
+          project: "",
+          ttl: 86400
+        })
+    )
+
+  it("fits the worst realistic case: PIN, burn, a 41-character project path and a 24-character hostname", async () => {
+    const project = "/home/alexandra/src/github.com/acme/widge"
+    const host = "alexandras-macbook-pro-2"
+    expect(project).toHaveLength(41)
+    expect(host).toHaveLength(24)
+    const plain = await Effect.runPromise(pinBurnRecord(project, host, false))
+    const carried = await Effect.runPromise(pinBurnRecord(project, host, true))
+    const size = (record: HandoffRecord) => Either.getOrThrow(checkPacketBudget(key, record, { carried: true }))
+    // The ticket adds 130 bytes of plaintext, 4/3 of that in base64, and a character-string length byte.
+    expect(size(plain)).toBeLessThanOrEqual(810)
+    expect(size(carried) - size(plain)).toBeLessThanOrEqual(CARRY_TICKET_PAYLOAD_BYTES * 4 / 3 + 2)
+    expect(size(carried)).toBeLessThanOrEqual(PACKET_LIMIT)
+  })
+
+  it("refuses a carried record that does not fit, naming the bytes to cut and that the ticket is the difference", async () => {
+    const record = await Effect.runPromise(
+      pinBurnRecord(`/home/alexandra/${"p".repeat(60)}`, "alexandras-macbook-pro-2", true)
+    )
+    const error = Either.getOrThrow(Either.flip(checkPacketBudget(key, record, { carried: true })))
+    expect(error.message).toMatch(
+      /^The handoff record is \d+ bytes; the DHT limit is 1000 bytes\. Shorten the project path or hostname by at least \d+ bytes\. Without --carry \(its ticket takes 130 bytes\) it would fit\.$/
+    )
+    const far = await Effect.runPromise(pinBurnRecord(`/home/${"p".repeat(300)}`, "box", true))
+    expect(Either.getOrThrow(Either.flip(checkPacketBudget(key, far, { carried: true }))).message).not.toContain(
+      "Without --carry"
     )
   })
 })

@@ -7,8 +7,9 @@
 import { describe, expect, it } from "@effect/vitest"
 import { Duration, Effect, Either } from "effect"
 import { randomUUID } from "node:crypto"
-import { DEFAULT_TIMEOUT } from "../../src/cli/network.js"
+import { DEFAULT_TIMEOUT as DEFAULT_TIMEOUT_TEXT } from "../../src/cli/options.js"
 import * as Testnet from "../../src/dht/testnet.js"
+import { parseDuration } from "../../src/domain/duration.js"
 import { Keypair } from "../../src/domain/keys.js"
 import type { Payload } from "../../src/domain/payload.js"
 import { recordFigures } from "./support/figures.js"
@@ -17,6 +18,8 @@ import { spread } from "./support/spread.js"
 import { lossyUdp } from "./support/udpTap.js"
 
 const LOSS = 0.2
+/** The command line's deadline when `--timeout` is not given. */
+const DEFAULT_TIMEOUT = Duration.seconds(Either.getOrThrow(parseDuration(DEFAULT_TIMEOUT_TEXT)))
 const HANDOFFS = 20
 
 const timed = <A, E>(effect: Effect.Effect<A, E>) =>

@@ -10,7 +10,7 @@
 import { describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { expect } from "vitest"
-import type { ConnectionKind } from "../../src/carry/connectionKind.js"
+import type { CarryVia } from "../../src/services/Carry.js"
 import { child } from "./support/processes.js"
 import * as Topology from "./support/topology.js"
 
@@ -69,7 +69,7 @@ const transfer = (
  * The whole MiB arrived intact, over a connection both ends read as one of
  * `kinds` (the same on both), from `remoteHost` as the server saw it.
  */
-const expectCarried = (result: Transfer, kinds: ReadonlyArray<ConnectionKind>, remoteHost: string) => {
+const expectCarried = (result: Transfer, kinds: ReadonlyArray<CarryVia>, remoteHost: string) => {
   expect(result.client).toMatchObject({ bytes: MIB, sha256: result.server.listening.sha256 })
   expect(kinds).toContain(result.client.kind)
   expect(result.client.kindAtEnd).toBe(result.client.kind)

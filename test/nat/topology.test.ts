@@ -3,15 +3,17 @@
  * on the way out, one public port per socket or a new one per destination,
  * nothing unsolicited in), nothing leaves the namespaces, the namespaces go
  * with their scope however it ends, a killed run's leftovers are swept (and
- * nobody else's), and a machine that cannot run the suite is told so.
+ * nobody else's), a machine that cannot run the suite is told so, and a
+ * process a signal ended reports it as a shell does.
  */
 import { describe, it } from "@effect/vitest"
 import { Effect, Exit, Fiber } from "effect"
 import { execFileSync, spawn, spawnSync } from "node:child_process"
 import { once } from "node:events"
+import { join } from "node:path"
 import { expect } from "vitest"
 import { tools } from "./support/preflight.js"
-import { child, REPO } from "./support/processes.js"
+import { child, REPO, spawnScoped } from "./support/processes.js"
 import * as Topology from "./support/topology.js"
 
 const PORT = "4000"
@@ -144,6 +146,26 @@ describe("the topology", () => {
     }))
 
   it("refuses to run unprivileged, in one line saying what it needs", async () => {
+    // The check runs as the user nobody, who must be able to read the repository to start it at all.
+    const script = join(REPO, "test", "nat", "children", "preflight.ts")
+    const tsx = join(REPO, "node_modules", "tsx", "package.json")
+    const readable = spawnSync("runuser", [
+      "-u",
+      "nobody",
+      "--",
+      "sh",
+      "-c",
+      "test -r \"$1\" && test -r \"$2\"",
+      "sh",
+      script,
+      tsx
+    ])
+    if (readable.status !== 0) {
+      expect.fail(
+        `the user nobody, whom this test runs the check as, cannot read the repository (${REPO}): ` +
+          "clone it where every user may read it (not under /root) to run this test"
+      )
+    }
     const unprivileged = spawn("runuser", [
       "-u",
       "nobody",
@@ -158,4 +180,14 @@ describe("the topology", () => {
     await once(unprivileged, "close")
     expect(JSON.parse(out)).toEqual({ result: expect.stringMatching(/^needs root: /) })
   })
+})
+
+describe("the processes", () => {
+  it.scopedLive("a process that a signal ended exits with 128 and the signal's number, as a shell reports it", () =>
+    Effect.gen(function*() {
+      for (const [signal, code] of [["KILL", 137], ["TERM", 143], ["INT", 130]] as const) {
+        const killed = yield* spawnScoped(["sh", "-c", `kill -${signal} $$`])
+        expect(yield* killed.exited, signal).toBe(code)
+      }
+    }))
 })

@@ -1,13 +1,18 @@
 /**
  * The package as a new user gets it. The tarball `npm pack` builds (through
- * `prepare`) from the working tree holds the bundles, the library and its
- * types and nothing else; `npm install -g` of it, by a new user (empty home
- * and npm configuration), offline from the machine's npm cache and with
- * install scripts off, takes at most 40 MB, fetches only the native addons
- * the CLI loads, and the installed `cclink` answers --version and --help and
- * runs a handoff on a local DHT, falling back to hash-wasm where the native
- * Argon2 cannot load. A git URL of the repository builds into the same
- * package.
+ * `prepack`) from the working tree holds the bundles, the library and its
+ * types and nothing else, and a package.json without the repository's
+ * scripts (scripts/packed-manifest.mjs), so it installs with scripts on
+ * without a warning. `npm install -g` of it, by a new user (empty home
+ * and npm configuration), offline from the machine's npm cache (once a
+ * rehearsal fetched the registry metadata `npm ci` leaves out of it:
+ * ./support/npm.ts) and with install scripts off, takes at most 40 MB,
+ * fetches only the native addons the CLI loads, and the installed `cclink`
+ * answers --version and --help and runs a handoff on a local DHT, falling
+ * back to hash-wasm where the native Argon2 cannot load. The library's types
+ * compile in a project with its peers, its own declarations checked too
+ * (the README's example, which then runs). A git URL of the repository
+ * builds into the same package.
  */
 import { execFile, execFileSync } from "node:child_process"
 import {
@@ -34,6 +39,7 @@ import { stripAnsi } from "../../src/cli/style.js"
 import { NATIVE_ADDONS } from "../../tsup.config.js"
 import { jsonOf, start } from "../cli/support/cli.js"
 import { makePair, useRoot } from "../cli/support/machines.js"
+import { installOffline, newUser, npm } from "./support/npm.js"
 
 const repo = fileURLToPath(new URL("../..", import.meta.url))
 const manifest = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
@@ -58,33 +64,6 @@ const SHIPPED = [
 const MAX_INSTALL_BYTES = 40_000_000
 
 const run = promisify(execFile)
-const npm = async (args: ReadonlyArray<string>, cwd: string, env: NodeJS.ProcessEnv) =>
-  (await run("npm", args, { cwd, env, maxBuffer: 64 * 1024 * 1024 })).stdout
-
-/** The machine's npm cache (nothing is downloaded) and certificate authorities: not the user's settings. */
-const machine = {
-  cache: execFileSync("npm", ["config", "get", "cache"], { encoding: "utf8" }).trim(),
-  cafile: execFileSync("npm", ["config", "get", "cafile"], { encoding: "utf8" }).trim()
-}
-
-/** A new user's npm: an empty home and configuration, the machine's cache and certificates. */
-const newUser = (name: string): NodeJS.ProcessEnv => {
-  const home = join(work, name, "home")
-  mkdirSync(home, { recursive: true })
-  writeFileSync(join(home, ".npmrc"), "")
-  const global = join(work, name, "npmrc")
-  writeFileSync(global, machine.cafile === "null" || machine.cafile === "" ? "" : `cafile=${machine.cafile}\n`)
-  return {
-    HOME: home,
-    PATH: `${dirname(process.execPath)}:/usr/bin:/bin`,
-    npm_config_userconfig: join(home, ".npmrc"),
-    npm_config_globalconfig: global,
-    npm_config_cache: machine.cache,
-    npm_config_update_notifier: "false",
-    npm_config_fund: "false",
-    npm_config_audit: "false"
-  }
-}
 
 /** The working tree as a clone has it: every file git tracks or would track, none it ignores. */
 const copyWorkingTree = (into: string) => {
@@ -98,11 +77,25 @@ const copyWorkingTree = (into: string) => {
   }
 }
 
-/** `npm install -g <tarball>` into a new prefix, as a new user, offline, no install scripts. */
-const installGlobally = async (tarball: string, name: string) => {
+/**
+ * `npm install -g <tarball>` into a new prefix, as a new user, offline; with
+ * install scripts off unless `scripts`. Its stderr: npm's warnings.
+ */
+const installGlobally = async (tarball: string, name: string, { scripts = false } = {}) => {
   const prefix = join(work, name, "prefix")
-  await npm(["install", "-g", tarball, "--prefix", prefix, "--offline", "--ignore-scripts"], work, newUser(name))
-  return { prefix, cli: join(prefix, "bin", "cclink"), installed: join(prefix, "lib", "node_modules", "cclink") }
+  const user = newUser(join(work, name))
+  const { stderr } = await installOffline(
+    (into, mode) =>
+      npm(["install", "-g", tarball, "--prefix", into, mode, ...(scripts ? [] : ["--ignore-scripts"])], work, user),
+    prefix,
+    join(work, name, "rehearsal")
+  )
+  return {
+    prefix,
+    cli: join(prefix, "bin", "cclink"),
+    installed: join(prefix, "lib", "node_modules", "cclink"),
+    stderr
+  }
 }
 
 const sizeOf = (path: string): number =>
@@ -126,6 +119,27 @@ const importsOf = (source: string): Set<string> =>
 
 const isNativeAddon = (name: string) => NATIVE_ADDONS.some((addon) => name === addon || name.startsWith(`${addon}-`))
 
+/**
+ * The native addons and, transitively, the packages they depend on (the few
+ * small ones sodium-native and udx-native load their binaries with), as
+ * installed under `nodeModules`: all a user's install may hold.
+ */
+const addonClosure = (nodeModules: string): Set<string> => {
+  const found = new Set<string>()
+  const visit = (name: string) => {
+    const manifestFile = join(nodeModules, name, "package.json")
+    if (found.has(name) || !existsSync(manifestFile)) return
+    found.add(name)
+    const { dependencies = {}, optionalDependencies = {} } = JSON.parse(readFileSync(manifestFile, "utf8")) as {
+      readonly dependencies?: Record<string, string>
+      readonly optionalDependencies?: Record<string, string>
+    }
+    for (const dependency of [...Object.keys(dependencies), ...Object.keys(optionalDependencies)]) visit(dependency)
+  }
+  for (const addon of NATIVE_ADDONS) visit(addon)
+  return found
+}
+
 describe("package.json", () => {
   it("depends on the native addons the bundles leave outside (tsup.config.ts), and nothing else", () => {
     expect(Object.keys(manifest.dependencies).sort()).toEqual([...NATIVE_ADDONS].sort())
@@ -141,24 +155,52 @@ describe("package.json", () => {
   })
 })
 
-describe("the packed tarball", () => {
-  let tarball = ""
-  let files: Array<string> = []
-  let global: Awaited<ReturnType<typeof installGlobally>>
-
-  beforeAll(async () => {
+/** `npm pack` of the working tree, once for the file: the tarball and the files it holds. */
+let packing: Promise<{ readonly tarball: string; readonly files: ReadonlyArray<string> }> | undefined
+const packed = () =>
+  packing ??= (async () => {
     const sources = join(work, "sources")
     copyWorkingTree(sources)
     symlinkSync(join(repo, "node_modules"), join(sources, "node_modules"))
-    // `prepare` builds dist/ and prints on stdout before npm's JSON.
-    const out = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
-    const [packed] = JSON.parse(out.slice(out.search(/^\[/m))) as [
+    // `prepack` builds dist/ and prints on stdout before npm's JSON.
+    const { stdout } = await npm(["pack", "--json", "--pack-destination", work], sources, { ...process.env })
+    const [result] = JSON.parse(stdout.slice(stdout.search(/^\[/m))) as [
       { readonly filename: string; readonly files: ReadonlyArray<{ readonly path: string }> }
     ]
-    tarball = join(work, packed.filename)
-    files = packed.files.map((file) => file.path)
+    return { tarball: join(work, result.filename), files: result.files.map((file) => file.path) }
+  })()
+
+describe("the packed tarball", () => {
+  let tarball = ""
+  let files: ReadonlyArray<string> = []
+  let global: Awaited<ReturnType<typeof installGlobally>>
+
+  beforeAll(async () => {
+    ;({ files, tarball } = await packed())
     global = await installGlobally(tarball, "tarball")
   }, 10 * 60_000)
+
+  it("ships package.json without the repository's scripts, and packing leaves the repository's as it was", () => {
+    const shipped = JSON.parse(
+      execFileSync("tar", ["-xzOf", tarball, "package/package.json"], { encoding: "utf8" })
+    ) as Record<string, unknown>
+    expect(shipped).not.toHaveProperty("scripts")
+    expect(shipped).not.toHaveProperty("allowScripts")
+    expect(shipped).toMatchObject({
+      name: "cclink",
+      bin: { cclink: "dist/cli.cjs" },
+      dependencies: manifest.dependencies
+    })
+    const sources = join(work, "sources")
+    expect(readFileSync(join(sources, "package.json"), "utf8")).toBe(readFileSync(join(repo, "package.json"), "utf8"))
+    expect(existsSync(join(sources, "package.json.packing"))).toBe(false)
+  })
+
+  it("installs with install scripts on and no warning about them: it has none", async () => {
+    const { cli, stderr } = await installGlobally(tarball, "with-scripts", { scripts: true })
+    expect(existsSync(cli)).toBe(true)
+    expect(stderr).not.toMatch(/install-scripts|install script/i)
+  }, 5 * 60_000)
 
   it("holds the bundles, the stored help, the library and its types: no tests, sources or maps", () => {
     for (const file of files) expect(SHIPPED.some((pattern) => pattern.test(file)), file).toBe(true)
@@ -172,10 +214,22 @@ describe("the packed tarball", () => {
 
   it("installs for a new user offline, without install scripts, in at most 40 MB, with the native addons alone", () => {
     expect(existsSync(global.cli)).toBe(true)
+    const nodeModules = join(global.installed, "node_modules")
+    const beside = packagesUnder(nodeModules)
+    // The figures docs/benchmarks.md and the README quote.
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`
+    const sizes = beside.map((name) => [name, sizeOf(join(nodeModules, name))] as const)
+    const small = sizes.filter(([, size]) => size < 500_000)
+    console.log([
+      `Sizes: tarball ${mb(statSync(tarball).size)}, global install ${mb(sizeOf(global.prefix))}:`,
+      `cclink ${mb(sizeOf(global.installed) - sizeOf(nodeModules))},`,
+      ...sizes.filter(([, size]) => size >= 500_000).map(([name, size]) => `${name} ${mb(size)},`),
+      `${small.length} small packages ${mb(small.reduce((total, [, size]) => total + size, 0))}`
+    ].join(" "))
     expect(sizeOf(global.prefix)).toBeLessThanOrEqual(MAX_INSTALL_BYTES)
-    const beside = packagesUnder(join(global.installed, "node_modules"))
-    expect(beside.length).toBeGreaterThan(0)
-    for (const name of beside) expect(isNativeAddon(name), name).toBe(true)
+    const allowed = addonClosure(nodeModules)
+    for (const addon of NATIVE_ADDONS) expect(beside, addon).toContain(addon)
+    for (const name of beside) expect(allowed.has(name), name).toBe(true)
   })
 
   it("its library loads only Node's modules, its peers and the native addons", () => {
@@ -218,26 +272,111 @@ describe("the packed tarball", () => {
   }, 120_000)
 })
 
-describe("a git URL of the repository", () => {
-  it("builds into the package (prepare), which installs and runs", async () => {
-    const clone = join(work, "repository")
-    copyWorkingTree(clone)
-    const git = (...args: Array<string>) => execFileSync("git", args, { cwd: clone, stdio: "ignore" })
-    git("init", "-q")
-    git("add", "-A")
-    git("-c", "user.name=cclink", "-c", "user.email=cclink@example.invalid", "commit", "-q", "-m", "working tree")
+/** The version of `name` the repository locked, so the cache holds it. */
+const lockedVersion = (name: string) =>
+  (JSON.parse(readFileSync(join(repo, "node_modules", name, "package.json"), "utf8")) as { readonly version: string })
+    .version
 
-    // `npm install -g <git URL>` itself is broken in npm for any package that builds
-    // (npm/cli#8440): the global flag reaches the install that should fetch the build tools.
-    // `npm pack <git URL>` clones, installs, runs prepare and packs, as that install should.
+/** The README's library example: the first TypeScript block of its Library section. */
+const readmeExample = () => {
+  const readme = readFileSync(join(repo, "README.md"), "utf8")
+  const section = readme.slice(readme.indexOf("\n## Library\n"))
+  return /```ts\n([\s\S]*?)```/.exec(section)![1]!
+}
+
+/**
+ * A new project of a new user, `specs` installed into it offline, with
+ * install scripts off unless `scripts` (a git URL builds in its `prepare`);
+ * its folder and the user.
+ */
+const installInProject = async (name: string, specs: ReadonlyArray<string>, { scripts = false } = {}) => {
+  const project = join(work, name, "project")
+  const user = newUser(join(work, name))
+  await installOffline(
+    (into, mode) => {
+      mkdirSync(into, { recursive: true })
+      writeFileSync(join(into, "package.json"), JSON.stringify({ name: "uses-cclink", private: true, type: "module" }))
+      return npm(["install", ...specs, mode, ...(scripts ? [] : ["--ignore-scripts"])], into, user)
+    },
+    project,
+    join(work, name, "rehearsal")
+  )
+  return { project, user }
+}
+
+describe("the library's types", () => {
+  it("compile the README's example with the peers, the package's declarations checked too", async () => {
+    const { tarball } = await packed()
+    const peers = ["effect", "@effect/platform", "typescript", "@types/node"].map((name) =>
+      `${name}@${lockedVersion(name)}`
+    )
+    const { project, user } = await installInProject("library", [tarball, ...peers])
+    writeFileSync(join(project, "main.ts"), readmeExample())
+    writeFileSync(
+      join(project, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          // The package's own declarations are checked too: an import they cannot resolve is an error.
+          skipLibCheck: false,
+          types: ["node"],
+          outDir: "build"
+        },
+        files: ["main.ts"]
+      })
+    )
+    const tsc = await run(process.execPath, [join(project, "node_modules", "typescript", "bin", "tsc"), "-p", "."], {
+      cwd: project
+    }).catch((error: { stdout: string }) => ({ stdout: error.stdout }))
+    expect(tsc.stdout).toBe("")
+    const { stdout } = await run(process.execPath, ["build/main.js"], { cwd: project, env: { PATH: user.PATH } })
+    expect(stdout).toContain("3f2a9c1e-1111-4222-8333-444455556666 from machine A")
+  }, 10 * 60_000)
+})
+
+/** The working tree committed into a new repository, once for the file: its git URL. */
+let committing: string | undefined
+const gitUrl = () => {
+  if (committing !== undefined) return committing
+  const clone = join(work, "repository")
+  copyWorkingTree(clone)
+  const git = (...args: Array<string>) => execFileSync("git", args, { cwd: clone, stdio: "ignore" })
+  git("init", "-q")
+  git("add", "-A")
+  git("-c", "user.name=cclink", "-c", "user.email=cclink@example.invalid", "commit", "-q", "-m", "working tree")
+  return (committing = `git+file://${clone}`)
+}
+
+describe("a git URL of the repository", () => {
+  it("builds into the package (prepare), which installs globally and runs", async () => {
+    // npm 11 and older cannot `npm install -g <git URL>` of a package that builds (npm/cli#8440):
+    // the global flag reaches the install that should fetch the build tools. `npm pack <git URL>`
+    // clones, installs, runs prepare and packs, as that install should; the README says so.
     const out = join(work, "from-git")
     mkdirSync(out)
-    const user = newUser("git")
-    const packed = await npm(["pack", `git+file://${clone}`, "--prefer-offline"], out, user)
-    const global = await installGlobally(join(out, packed.trim().split("\n").at(-1)!), "git")
+    const user = newUser(join(work, "git"))
+    const { stdout } = await npm(["pack", gitUrl(), "--pack-destination", out, "--prefer-offline"], work, user)
+    const global = await installGlobally(join(out, stdout.trim().split("\n").at(-1)!), "git")
     const cclink = (...args: Array<string>) =>
       execFileSync(global.cli, args, { encoding: "utf8", env: { PATH: user.PATH } })
     expect(cclink("--version")).toBe(`${manifest.version}\n`)
     expect(cclink("pickup", "--help")).toBe(`${stripAnsi(renderHelp("pickup"))}\n`)
+  }, 10 * 60_000)
+
+  it("installs into a project (npm install <git URL>, no -g), whose program imports the library", async () => {
+    const peers = ["effect", "@effect/platform"].map((name) => `${name}@${lockedVersion(name)}`)
+    const { project, user } = await installInProject("git-library", [gitUrl(), ...peers], { scripts: true })
+    const program = `import { Effect } from "effect"
+import { Keypair, toZ32, Testnet } from "cclink"
+const network = await Effect.runPromise(Effect.scoped(Effect.map(Testnet.make(3), (net) => net.nodes.length)))
+console.log(network, toZ32(Keypair.generate().publicKey).length)`
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", program], {
+      cwd: project,
+      env: { PATH: user.PATH }
+    })
+    expect(stdout).toBe("3 52\n")
   }, 10 * 60_000)
 })

@@ -20,7 +20,11 @@ const EVERY = Duration.minutes(30)
  * A memory network with one handoff published now for `ttl` seconds, and a
  * keepalive of it forked with `dht` (the network itself unless a test wraps it).
  */
-const started = (ttl: number, wrap: (dht: Dht["Type"]) => Dht["Type"] = (dht) => dht) =>
+const started = (
+  ttl: number,
+  wrap: (dht: Dht["Type"]) => Dht["Type"] = (dht) => dht,
+  checkEvery?: Duration.Duration
+) =>
   Effect.gen(function*() {
     yield* TestClock.setTime(NOW_MS)
     const store = yield* Ref.make(HashMap.empty<string, Uint8Array>())
@@ -35,6 +39,7 @@ const started = (ttl: number, wrap: (dht: Dht["Type"]) => Dht["Type"] = (dht) =>
       seq,
       expiresAt: NOW_MS / 1000 + ttl,
       every: EVERY,
+      ...(checkEvery === undefined ? {} : { checkEvery }),
       onEvent: (event) => Ref.update(events, (seen) => [...seen, event._tag])
     }).pipe(Effect.provideService(Dht, wrap(dht)), Effect.fork)
     return { store, dht, keypair, bytes, fiber, events: Ref.get(events) }
@@ -82,6 +87,31 @@ describe("keepAlive", () => {
       expect(yield* Fiber.join(fiber)).toBe("revoked")
       expect(yield* events).toEqual([])
       expect((yield* Effect.flip(dht.resolve(keypair.publicKey)))._tag).toBe("NotFound")
+    }))
+
+  it.effect("checking every minute: a revocation is seen within the minute, long before the next republish", () =>
+    Effect.gen(function*() {
+      const { dht, events, fiber, keypair } = yield* started(86400, undefined, Duration.minutes(1))
+      yield* TestClock.adjust(Duration.seconds(10))
+      yield* dht.revoke(keypair)
+      yield* TestClock.adjust(Duration.minutes(1))
+      expect(fiber.unsafePoll()).not.toBeNull()
+      expect(yield* Fiber.join(fiber)).toBe("revoked")
+      expect(yield* events).toEqual([])
+    }))
+
+  it.effect("checking every minute still stores the packet again only every interval", () =>
+    Effect.gen(function*() {
+      let lookups = 0
+      const { events, fiber } = yield* started(86400, (inner) => ({
+        ...inner,
+        resolve: (publicKey, options) =>
+          Effect.zipRight(Effect.sync(() => lookups++), inner.resolve(publicKey, options))
+      }), Duration.minutes(1))
+      yield* TestClock.adjust(Duration.times(EVERY, 2))
+      expect(yield* events).toEqual(["Republished", "Republished"])
+      expect(lookups).toBe(60)
+      yield* Fiber.interrupt(fiber)
     }))
 
   it.effect("a revocation landing between its lookup and its store is still reported as 'revoked'", () =>

@@ -1,10 +1,23 @@
+import { FileSystem } from "@effect/platform"
+import { NodeFileSystem } from "@effect/platform-node"
 import { it } from "@effect/vitest"
-import { Effect, Exit } from "effect"
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { Effect, Exit, Layer, TestClock } from "effect"
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync
+} from "node:fs"
 import { join } from "node:path"
 import { afterAll, describe, expect } from "vitest"
 import { encodeProjectDir } from "../../src/domain/projectDir.js"
-import { type Placed, Placement, SessionPlacement } from "../../src/services/SessionPlacement.js"
+import { type CarriedFiles, type Placed, Placement, SessionPlacement } from "../../src/services/SessionPlacement.js"
 import type { SessionFile } from "../../src/services/Sessions.js"
 import { resumeWithRealClaude, useRealClaude } from "../support/claude.js"
 import {
@@ -271,6 +284,185 @@ describe("with the real Claude Code", () => {
       const env = { HOME: s.b.home, CLAUDE_CONFIG_DIR: s.b.configDir }
       expect(resumeWithRealClaude(ID, { cwd: placed.dir, env })).toBe("found")
       expect(resumeWithRealClaude(OTHER, { cwd: placed.dir, env })).toBe("missing")
+    }).pipe(withPlacement(s.env))
+  })
+})
+
+describe("SessionPlacement.placeCarried", () => {
+  /** A carried conversation unpacked in a staging folder, as src/carry/archive.ts leaves it. */
+  const staged = (base: string, files: Readonly<Record<string, string>>): CarriedFiles => {
+    const folder = makeDir(join(base, "staging"))
+    for (const [name, content] of Object.entries(files)) {
+      makeDir(join(folder, name, ".."))
+      writeFileSync(join(folder, name), content)
+    }
+    return {
+      folder,
+      sessionId: ID,
+      files: Object.entries(files).map(([name, content]) => ({
+        name,
+        size: Buffer.byteLength(content),
+        kind: name === `${ID}.jsonl` ? "session" : name.startsWith("memory/") ? "memory" : "sessionFolder"
+      }))
+    }
+  }
+  const placeCarried = (carried: CarriedFiles, dir: string, previousInto = join(carried.folder, "..", "previous")) =>
+    Effect.flatMap(SessionPlacement, (p) => p.placeCarried(carried, dir, previousInto))
+  const transcript = `${summaryLine()}\n${userLine("/Users/alice/x", ID)}\n{"type":"assistant"}\n`
+
+  it.effect("places every file in the folder of the project here, the transcript and its folder and memory", () => {
+    const s = scenario()
+    const carried = staged(s.base, {
+      [`${ID}.jsonl`]: transcript,
+      [`${ID}/subagents/agent-1.jsonl`]: "{}\n",
+      "memory/MEMORY.md": "# carried notes\n"
+    })
+    return Effect.gen(function*() {
+      const placed = yield* placeCarried(carried, s.pathOnB)
+      const file = join(s.folderOnB, `${ID}.jsonl`)
+      expect(placed).toEqual({
+        dir: s.pathOnB,
+        file,
+        placed: true,
+        created: [file, join(s.folderOnB, ID, "subagents", "agent-1.jsonl"), join(s.folderOnB, "memory", "MEMORY.md")],
+        updated: [],
+        unchanged: [],
+        keptLocal: [],
+        conflicts: [],
+        newerHere: [],
+        previous: [],
+        recent: []
+      })
+      expect(readFileSync(file, "utf8")).toBe(transcript)
+      expect(readFileSync(join(s.folderOnB, "memory", "MEMORY.md"), "utf8")).toBe("# carried notes\n")
+      noStagingLeft(s.folderOnB)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("leaves an identical file alone, and brings an older copy of the conversation (a prefix) up to date", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, transcript.slice(0, 40), hoursAgo(3))
+    makeDir(join(s.folderOnB, ID))
+    writeFileSync(join(s.folderOnB, ID, "same.jsonl"), "{}\n")
+    const inode = statSync(file).ino
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript, [`${ID}/same.jsonl`]: "{}\n" })
+    return Effect.gen(function*() {
+      const placed = yield* placeCarried(carried, s.pathOnB)
+      expect(placed).toMatchObject({ placed: true, updated: [file], unchanged: [join(s.folderOnB, ID, "same.jsonl")] })
+      expect(readFileSync(file, "utf8")).toBe(transcript)
+      // Replaced by a rename: a new file took the name in one step, never a half-written one.
+      expect(statSync(file).ino).not.toBe(inode)
+      noStagingLeft(s.folderOnB)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("the older copy it replaces is kept (a hard link, reported), so nothing written to it is lost", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, transcript.slice(0, 40), hoursAgo(3))
+    const inode = statSync(file).ino
+    // A claude still running on the older copy holds it open, and writes on after the replacement.
+    const running = openSync(file, "a")
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    const previousInto = join(s.base, "kept")
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      const placed = yield* placeCarried(carried, s.pathOnB, previousInto)
+      const copy = join(previousInto, `${ID}.jsonl`)
+      expect(placed).toMatchObject({ placed: true, updated: [file], previous: [{ file, copy }], recent: [] })
+      expect(statSync(copy).ino).toBe(inode)
+      writeSync(running, "{\"late\":1}\n")
+      closeSync(running)
+      expect(readFileSync(copy, "utf8")).toBe(`${transcript.slice(0, 40)}{"late":1}\n`)
+      expect(readFileSync(file, "utf8")).toBe(transcript)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("an older copy written to between the comparison and the replacement: left as it is, with its lines", () => {
+    const s = scenario()
+    const older = transcript.slice(0, 40)
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, older, hoursAgo(3))
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    // A claude appending to it while the carried copy is staged beside it.
+    const appending = Layer.effect(
+      FileSystem.FileSystem,
+      Effect.map(FileSystem.FileSystem, (fs) => ({
+        ...fs,
+        copyFile: (from: string, to: string) =>
+          Effect.zipRight(
+            Effect.sync(() => from.endsWith(`${ID}.jsonl`) && appendFileSync(file, "{\"more\":1}\n")),
+            fs.copyFile(from, to)
+          )
+      }))
+    ).pipe(Layer.provide(NodeFileSystem.layer))
+    return Effect.gen(function*() {
+      const error = failureOf(yield* Effect.exit(placeCarried(carried, s.pathOnB)))
+      expect(error.message).toContain(`${file} changed while the carried conversation was placed`)
+      expect(readFileSync(file, "utf8")).toBe(`${older}{"more":1}\n`)
+    }).pipe(Effect.provide(SessionPlacement.layer), Effect.provide(appending), withSessions(s.env))
+  })
+
+  it.effect("says which local files were written to in the last minute (a claude may be running on them)", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, transcript.slice(0, 40), new Date())
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    return Effect.gen(function*() {
+      yield* TestClock.setTime(Date.now())
+      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: true, updated: [file], recent: [file] })
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("a different conversation under the name: nothing at all is placed, the local files untouched", () => {
+    const s = scenario()
+    const mine = `${summaryLine("Mine")}\n`
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, mine, hoursAgo(3))
+    const carried = staged(s.base, {
+      [`${ID}.jsonl`]: transcript,
+      [`${ID}/subagents/agent-1.jsonl`]: "{}\n",
+      "memory/MEMORY.md": "# carried\n"
+    })
+    return Effect.gen(function*() {
+      const placed = yield* placeCarried(carried, s.pathOnB)
+      expect(placed).toMatchObject({ placed: false, created: [], updated: [], conflicts: [file] })
+      expect(readFileSync(file, "utf8")).toBe(mine)
+      expect(existsSync(join(s.folderOnB, ID))).toBe(false)
+      expect(existsSync(join(s.folderOnB, "memory"))).toBe(false)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("a local file that continues the carried one is the same conversation, newer here: never cut back", () => {
+    const s = scenario()
+    const file = writeSessionFile(s.b.projectsDir, s.pathOnB, ID, `${transcript}{"more":1}\n`, hoursAgo(3))
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript })
+    return Effect.gen(function*() {
+      expect(yield* placeCarried(carried, s.pathOnB)).toMatchObject({ placed: false, conflicts: [], newerHere: [file] })
+      expect(readFileSync(file, "utf8")).toBe(`${transcript}{"more":1}\n`)
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("never replaces a memory file that differs here, even an older prefix of the carried one", () => {
+    const s = scenario()
+    makeDir(join(s.folderOnB, "memory"))
+    writeFileSync(join(s.folderOnB, "memory", "MEMORY.md"), "# notes")
+    const carried = staged(s.base, { [`${ID}.jsonl`]: transcript, "memory/MEMORY.md": "# notes from A\n" })
+    return Effect.gen(function*() {
+      const placed = yield* placeCarried(carried, s.pathOnB)
+      expect(placed).toMatchObject({ placed: true, keptLocal: [join(s.folderOnB, "memory", "MEMORY.md")] })
+      expect(readFileSync(join(s.folderOnB, "memory", "MEMORY.md"), "utf8")).toBe("# notes")
+    }).pipe(withPlacement(s.env))
+  })
+
+  it.effect("the carried session is found by the real `claude --resume` in the project here", () => {
+    const s = scenario()
+    rmSync(s.synced)
+    const session = `${userLine(s.pathOnA, ID).slice(0, -1)},"uuid":"${OTHER}","timestamp":"${
+      hoursAgo(2).toISOString()
+    }"}\n`
+    const carried = staged(s.base, { [`${ID}.jsonl`]: session })
+    return Effect.gen(function*() {
+      const env = { HOME: s.b.home, CLAUDE_CONFIG_DIR: s.b.configDir }
+      expect(resumeWithRealClaude(ID, { cwd: s.pathOnB, env })).toBe("missing")
+      const placed = yield* placeCarried(carried, s.pathOnB)
+      expect(resumeWithRealClaude(ID, { cwd: placed.dir, env })).toBe("found")
     }).pipe(withPlacement(s.env))
   })
 })

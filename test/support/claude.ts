@@ -14,7 +14,7 @@
  * it names after its working directory, which shows which folder that is.
  */
 import { spawnSync } from "node:child_process"
-import { readdirSync } from "node:fs"
+import { readdirSync, rmSync } from "node:fs"
 import { join } from "node:path"
 import { beforeAll } from "vitest"
 import { cached } from "./toolCache.js"
@@ -58,6 +58,8 @@ const fetchClaude = (key: string) => (staging: string) => {
   ]
   if (packed.integrity !== integrity) throw new Error(`${spec} has integrity ${packed.integrity}, not ${integrity}.`)
   run("tar", ["-xzf", packed.filename, "--strip-components=1"], staging)
+  // Checked and unpacked, the 186 MB tarball has done its work: the cache keeps the binary alone.
+  rmSync(join(staging, packed.filename))
   const version = run(join(staging, binaryName()), ["--version"], staging)
   if (!version.startsWith(CLAUDE_VERSION)) throw new Error(`${spec} says it is version ${version}`)
 }

@@ -59,6 +59,16 @@ describe("cached", () => {
     expect(existsSync(join(root, "orphaned.lock"))).toBe(false)
   })
 
+  it("fails at once when the lock cannot be made, rather than waiting for a lock that is not there", () => {
+    // The lock's folder is missing (ENOENT); as root, a read-only folder would not stop it.
+    const fetch = () =>
+      cached("missing/peer", (staging) => writeFileSync(join(staging, "tool"), "ok"), {
+        root,
+        timeoutMs: 5_000
+      })
+    expect(fetch).toThrow(/ENOENT/)
+  })
+
   it("leaves nothing behind when the fetch fails, and fetches again next time", () => {
     const failing = () =>
       cached("flaky", () => {

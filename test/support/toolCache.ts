@@ -13,6 +13,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
+import { isAlive } from "./alive.js"
 
 /** `$XDG_CACHE_HOME/cclink-tests`, or `~/.cache/cclink-tests`. */
 export const testCacheRoot = (): string => join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "cclink-tests")
@@ -22,15 +23,6 @@ const ORPHAN_MS = 60_000
 const POLL_MS = 250
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
 
 /** True when the lock's owner is gone, so the lock can be taken over. */
 const isStale = (lock: string): boolean => {
@@ -65,7 +57,9 @@ export const cached = (
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock} to fill ${dir}.`)
     try {
       mkdirSync(lock)
-    } catch {
+    } catch (error) {
+      // Only a lock that exists is worth waiting for: EACCES, ENOSPC and the like will not pass.
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error
       if (isStale(lock)) rmSync(lock, { recursive: true, force: true })
       else sleep(POLL_MS)
       continue

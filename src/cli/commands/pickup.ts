@@ -4,6 +4,9 @@ import { type About, argument, handoff, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
+/** How long `--wait` without a value waits (../argv.ts gives it before parsing). */
+export const BARE_WAIT = "10m"
+
 export const spec = {
   publisher: argument(
     Args.text({ name: "PUBKEY" }).pipe(Args.optional),
@@ -15,13 +18,15 @@ export const spec = {
   ),
   wait: handoff(
     Options.text("wait").pipe(Options.withPseudoName("[DURATION]"), Options.optional),
-    "if there is no new handoff yet, wait for one (default 10m)"
+    `wait until there is a new handoff (--wait alone: ${BARE_WAIT})`
   ),
-  burn: handoff(Options.boolean("burn"), "remove the handoff after this pickup (your own key only)"),
+  burn: handoff(Options.boolean("burn"), "remove the handoff once picked up (your own key only)"),
   noLaunch: handoff(Options.boolean("no-launch"), "put the session in place and print the resume command"),
+  withMemory: handoff(Options.boolean("with-memory"), "install someone else's carried project memory"),
   ...shared.pinSources,
   ...shared.passphraseSources,
   ...shared.network,
+  ...shared.carryNetwork,
   yes: shared.yes,
   qr: shared.qr("the session id"),
   json: shared.json
@@ -35,8 +40,8 @@ export const about: About = {
   summary: "resolve, verify and decrypt a handoff, then resume it with claude",
   examples: [
     ["cclink pickup", "your own latest handoff"],
-    ["cclink pickup pk:<their key>", "a handoff shared with you or PIN-protected"],
-    ["cclink pickup --wait", "wait up to 10m for the next handoff"],
+    ["cclink pickup pk:<their key>", "one shared with you, or PIN-protected"],
+    ["cclink pickup --wait", `wait up to ${BARE_WAIT} for the next handoff`],
     ["cclink pickup --project-dir ~/src/app", "the project lives there on this machine"],
     ["cclink pickup --no-launch --json", "what would be resumed, as JSON"]
   ]

@@ -4,18 +4,24 @@ import { type About, network, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
 
+/** The most nodes `--nodes` starts. */
+export const MAX_NODES = 5000
+
 export const spec = {
   nodes: network(
-    Options.integer("nodes").pipe(Options.withPseudoName("N"), Options.withDefault(200)),
-    "how many DHT nodes to start, 1 to 5000 (default 200)"
+    Options.integer("nodes").pipe(Options.withPseudoName("N")),
+    `how many DHT nodes to start, 1 to ${MAX_NODES}`,
+    200
   ),
   host: network(
-    Options.text("host").pipe(Options.withPseudoName("ADDRESS"), Options.withDefault("127.0.0.1")),
-    "the IPv4 address to bind the nodes to (default 127.0.0.1)"
+    Options.text("host").pipe(Options.withPseudoName("ADDRESS")),
+    "the IPv4 address to bind the nodes to",
+    "127.0.0.1"
   ),
   port: network(
-    Options.integer("port").pipe(Options.withPseudoName("PORT"), Options.withDefault(0)),
-    "the first node's UDP port (default 0: any free port)"
+    Options.integer("port").pipe(Options.withPseudoName("PORT")),
+    "the first node's UDP port, 0 for any free one",
+    0
   ),
   json: shared.json
 }
@@ -25,10 +31,10 @@ export const options = parserOptions(spec)
 export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 
 export const about: About = {
-  summary: "run a local Mainline DHT for demos, tests and private networks",
+  summary: "run a local Mainline DHT and carry network, for demos and tests",
   examples: [
-    ["cclink testnet --nodes 200 &", "start one; it prints its bootstrap address"],
-    ["CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink", "publish to it"]
+    ["cclink testnet --nodes 200 &", "start one, which prints its address"],
+    ["CCLINK_BOOTSTRAP=127.0.0.1:<port> cclink", "publish to it (see what it prints)"]
   ]
 }
 

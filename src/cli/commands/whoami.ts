@@ -15,7 +15,7 @@ export const about: About = {
   examples: [
     ["cclink whoami", "the key to give to a colleague"],
     ["cclink whoami --json", "the same, for scripts"],
-    ["cclink whoami --passphrase-file ~/.cclink-pw", "unlock a passphrase-protected key"]
+    ["cclink whoami --passphrase-file ~/.cclink-pw", "unlock a key with a passphrase"]
   ]
 }
 

@@ -6,7 +6,7 @@
  * no stack trace, no registered secret, no ANSI escape in a pipe.
  */
 import { setTimeout as sleep } from "node:timers/promises"
-import { type RunResult, spawnCli } from "./cli.js"
+import { type RunOptions, type RunResult, spawnCli } from "./cli.js"
 
 export interface Running {
   /** Complete stdout lines so far. */
@@ -24,7 +24,7 @@ const LINE_DEADLINE_MS = 45_000
 
 export const launch = async (
   args: ReadonlyArray<string>,
-  options: { readonly env: Readonly<Record<string, string>>; readonly cwd?: string; readonly deadlineMs?: number }
+  options: Pick<RunOptions, "env" | "cwd" | "deadlineMs" | "launcher">
 ): Promise<Running> => {
   const { child, done, stderr, stdout } = await spawnCli(args, {
     ...options,

@@ -24,6 +24,8 @@ export interface RunOptions {
   readonly deadlineMs?: number
   /** An installed `cclink` executable to run instead of the build of the sources (build.ts). */
   readonly cli?: string
+  /** A command that runs `node` for it, as `ip netns exec <ns>` runs it on a NAT test's machine (it must exec, not fork). */
+  readonly launcher?: ReadonlyArray<string>
 }
 
 export interface RunResult {
@@ -93,7 +95,8 @@ export const spawnCli = async (args: ReadonlyArray<string>, options: RunOptions)
   const [command, ...before] = options.cli === undefined ? [process.execPath, await builtCli()] : [options.cli]
   const started = Date.now()
   const extra = options.fds ?? []
-  const child = spawn(command!, [...before, ...args], {
+  const [file, ...argv] = [...(options.launcher ?? []), command!, ...before, ...args]
+  const child = spawn(file!, argv, {
     cwd: options.cwd ?? options.env.HOME,
     env: options.env,
     stdio: ["pipe", "pipe", "pipe", ...extra.map(() => "pipe" as const)]

@@ -82,11 +82,15 @@ export interface Machine {
   ) => Promise<RunResult>
 }
 
-export const makeMachine = (
-  root: Root,
-  name: string,
-  settings: { readonly bootstrap?: ReadonlyArray<string> } = {}
-): Machine => {
+export interface MachineSettings {
+  readonly bootstrap?: ReadonlyArray<string>
+  /** `CCLINK_CARRY_BOOTSTRAP`: the carry network's bootstrap nodes. */
+  readonly carryBootstrap?: ReadonlyArray<string>
+  /** What every command on this machine runs under (the NAT tests' `ip netns exec <ns>`). */
+  readonly launcher?: ReadonlyArray<string>
+}
+
+export const makeMachine = (root: Root, name: string, settings: MachineSettings = {}): Machine => {
   const home = join(root.dir, name)
   const keyFile = join(home, ".pubky", "secret_key")
   const projectsDir = join(home, ".claude", "projects")
@@ -101,7 +105,8 @@ export const makeMachine = (
     // V8's code cache of the CLI bundle, shared by the machines of a root: each new home would
     // otherwise compile the bundle cold and write its own cache. Only start-up time depends on it.
     XDG_CACHE_HOME: join(root.dir, "cache"),
-    ...(settings.bootstrap === undefined ? {} : { CCLINK_BOOTSTRAP: settings.bootstrap.join(",") })
+    ...(settings.bootstrap === undefined ? {} : { CCLINK_BOOTSTRAP: settings.bootstrap.join(",") }),
+    ...(settings.carryBootstrap === undefined ? {} : { CCLINK_CARRY_BOOTSTRAP: settings.carryBootstrap.join(",") })
   }
   return {
     home,
@@ -133,7 +138,7 @@ export const makeMachine = (
         if (value === undefined) delete merged[name]
         else merged[name] = value
       }
-      return run(args, { ...options, env: merged })
+      return run(args, { ...options, env: merged, launcher: settings.launcher })
     }
   }
 }
@@ -149,12 +154,20 @@ export const makeProject = (root: Root, name: string): string => {
  * The usual pair: machines A and B holding the same key, a project on both,
  * and one session, recorded on A and synced to B unless `synced` is false.
  */
-export const makePair = (root: Root, bootstrap: ReadonlyArray<string>, options: { readonly synced?: boolean } = {}) => {
+export const makePair = (
+  root: Root,
+  bootstrap: ReadonlyArray<string>,
+  options: { readonly synced?: boolean; readonly carryBootstrap?: ReadonlyArray<string> } = {}
+) => {
   const key = makeKey()
   const project = makeProject(root, `proj-${randomUUID().slice(0, 8)}`)
   const sessionId = randomUUID()
-  const a = makeMachine(root, `a-${key.z32.slice(0, 8)}`, { bootstrap })
-  const b = makeMachine(root, `b-${key.z32.slice(0, 8)}`, { bootstrap })
+  const network = {
+    bootstrap,
+    ...(options.carryBootstrap === undefined ? {} : { carryBootstrap: options.carryBootstrap })
+  }
+  const a = makeMachine(root, `a-${key.z32.slice(0, 8)}`, network)
+  const b = makeMachine(root, `b-${key.z32.slice(0, 8)}`, network)
   a.installKey(key)
   b.installKey(key)
   a.writeSession(project, sessionId)

@@ -24,6 +24,8 @@ export const DOCUMENTED_EXIT_CODE: Readonly<Record<Errors.CclinkError["_tag"], n
   PassphraseError: 4,
   NotFound: 5,
   NetworkError: 6,
+  TransferFailed: 6,
+  NoDirectPath: 6,
   Declined: 7
 }
 
@@ -33,6 +35,8 @@ const ERROR_CLASSES = [
   Errors.DecryptionFailed,
   Errors.NotFound,
   Errors.NetworkError,
+  Errors.TransferFailed,
+  Errors.NoDirectPath,
   Errors.PassphraseError,
   Errors.PermissionError,
   Errors.FileError,

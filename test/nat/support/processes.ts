@@ -5,6 +5,7 @@
  */
 import { Data, Duration, Effect, Option } from "effect"
 import { spawn } from "node:child_process"
+import { constants } from "node:os"
 import { fileURLToPath } from "node:url"
 import type { Host } from "./topology.js"
 
@@ -61,7 +62,7 @@ export const spawnScoped = (
       })
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()))
       child.once("close", (exitCode, signal) => {
-        code = exitCode ?? 128 + (signal === null ? 0 : 15)
+        code = exitCode ?? 128 + (signal === null ? 0 : constants.signals[signal])
         notify()
       })
       child.once("error", (error) => {

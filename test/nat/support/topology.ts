@@ -24,6 +24,7 @@
 import { Data, Effect, Scope } from "effect"
 import { execFile } from "node:child_process"
 import { randomBytes } from "node:crypto"
+import { isAlive } from "../../support/alive.js"
 import { tools } from "./preflight.js"
 
 export class TopologyError extends Data.TaggedError("TopologyError")<{ readonly message: string }> {}
@@ -100,15 +101,6 @@ const listNamespaces = ip(["netns", "list"]).pipe(
   Effect.map((out) => out.split("\n").map((line) => line.split(" ")[0]!).filter((name) => name.length > 0))
 )
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"
-  }
-}
-
 /**
  * Deletes a namespace and ends what still runs in it (a child its own scope
  * could not stop, or one of a killed run): those processes would otherwise
@@ -133,7 +125,7 @@ const remove = (ns: string) =>
 export const sweepStale = Effect.gen(function*() {
   const stale = (yield* listNamespaces).filter((ns) => {
     const owner = OWNER.exec(ns)
-    return owner !== null && Number(owner[1]) !== process.pid && !alive(Number(owner[1]))
+    return owner !== null && Number(owner[1]) !== process.pid && !isAlive(Number(owner[1]))
   })
   yield* Effect.forEach(stale, remove, { discard: true })
   return stale
@@ -144,11 +136,14 @@ export const ownNamespaces = listNamespaces.pipe(
   Effect.map((names) => names.filter((ns) => ns.startsWith(`${PREFIX}${process.pid}-`)))
 )
 
-/** A namespace with loopback up, deleted with the scope. */
+/**
+ * A namespace with loopback up, deleted with the scope. Creating it is the
+ * acquisition; what follows runs once it is in the scope's hands, so a
+ * failure there (loopback refusing to come up) still deletes it.
+ */
 const namespace = (name: string) =>
-  Effect.acquireRelease(
-    ip(["netns", "add", name]).pipe(Effect.zipRight(ip(["-n", name, "link", "set", "lo", "up"])), Effect.as(name)),
-    remove
+  Effect.acquireRelease(ip(["netns", "add", name]).pipe(Effect.as(name)), remove).pipe(
+    Effect.tap(() => ip(["-n", name, "link", "set", "lo", "up"]))
   )
 
 /** A veth pair from `a` (named `aName`) to `b` (named `bName`), created inside both namespaces at once. */
