@@ -8,10 +8,10 @@
  *   from the nodes themselves), computes the round-trip floor of the resolve
  *   that follows (rttFloor.ts), and resolves it from another new client.
  * - Command line: `cclink publish` then `cclink pickup --no-launch` as
- *   processes of the built CLI, with a cold routing cache (removed before
- *   each command) and a warm one (left by the previous command on that home),
- *   in alternate rounds, each pickup checked to return the session just
- *   published.
+ *   processes of the built CLI, each pair of machines a key of its own: a
+ *   handoff with a cold routing cache (removed before each command), then one
+ *   with the warm cache it left on both machines, each pickup checked to
+ *   return the session just published.
  * - A sweep of in-process resolve and publish over loss rates and dead-node
  *   shares, on a network of its own, for the chart.
  */
@@ -44,6 +44,8 @@ export const SCENARIO = {
 
 export interface WideAreaPlan {
   readonly nodes: number
+  /** Seeds of the scenario's network and of the sweep's (random when absent): the same seeds build the same networks. */
+  readonly seeds?: readonly [number, number]
   /** In-process publish-and-resolve rounds. */
   readonly rounds: number
   /** Command-line handoffs with a cold cache, and as many with a warm one. */
@@ -195,6 +197,12 @@ const forgetCache = (m: Machines) =>
     for (const home of [m.a, m.b]) rmSync(join(home.dir, ".local", "state", "cclink"), { recursive: true, force: true })
   })
 
+/** Runs a command in both homes that writes V8's code cache there, so that no measured command pays for it. */
+const warmUp = (m: Machines) =>
+  Effect.forEach([m.a, m.b], (home) => cclink(["whoami"], { env: environment({ ...home.env, ...m.network }) }), {
+    discard: true
+  })
+
 /** A handoff through the built CLI: publish on A, pick up on B; whether the pickup got this very session. */
 const handoff = (network: Testnet.Testnet, m: Machines, cold: boolean) =>
   Effect.gen(function*() {
@@ -219,22 +227,28 @@ const handoff = (network: Testnet.Testnet, m: Machines, cold: boolean) =>
 
 const scenario = (plan: WideAreaPlan) =>
   Effect.scoped(Effect.gen(function*() {
-    const [started, network] = yield* Effect.timed(Testnet.make(plan.nodes, { wideArea: SCENARIO }))
+    const [started, network] = yield* Effect.timed(
+      Testnet.make(plan.nodes, { wideArea: SCENARIO, seed: plan.seeds?.[0] })
+    )
     yield* progress(`wide area: ${plan.rounds} in-process rounds`)
     const rounds = yield* Effect.forEach(Array.from({ length: plan.rounds }), (_, round) =>
       publishThenResolve(network, round, checks(network)))
-    const [cold, warm] = [yield* machines(network, "plaintext"), yield* machines(network, "plaintext")]
     yield* progress(`wide area: ${plan.handoffs} command-line handoffs with a cold routing cache, as many warm`)
-    // Unmeasured: writes V8's code cache in both homes, and the warm pair's routing caches.
-    yield* handoff(network, cold, true)
-    yield* handoff(network, warm, false)
+    // Each pair is a key of its own, since how fast a key resolves depends on where it lies: a
+    // cold handoff, then a warm one with the routing cache the cold one left, as the user's next.
     const handoffs = yield* Effect.forEach(
       Array.from({ length: plan.handoffs }),
       () =>
-        Effect.all({ cold: handoff(network, cold, true), warm: handoff(network, warm, false) })
+        Effect.gen(function*() {
+          const pair = yield* machines(network, "plaintext")
+          yield* warmUp(pair)
+          return { cold: yield* handoff(network, pair, true), warm: yield* handoff(network, pair, false) }
+        })
     )
     const all = handoffs.flatMap(({ cold, warm }) => [cold, warm])
-    const floorMs = summarize(rounds.map((r) => r.floorMs))
+    const floorMs = summarize(rounds.map((r) =>
+      r.floorMs
+    ))
     const resolveMs = summarize(rounds.map((r) => r.resolveMs))
     return {
       seed: network.seed,
@@ -262,7 +276,10 @@ const scenario = (plan: WideAreaPlan) =>
 const sweep = (plan: WideAreaPlan) =>
   Effect.scoped(Effect.gen(function*() {
     yield* progress(`wide area: sweep of ${plan.sweep.dead.length * plan.sweep.loss.length} loss and dead-node points`)
-    const network = yield* Testnet.make(plan.nodes, { wideArea: { ...SCENARIO, dead: 0, loss: 0 } })
+    const network = yield* Testnet.make(plan.nodes, {
+      wideArea: { ...SCENARIO, dead: 0, loss: 0 },
+      seed: plan.seeds?.[1]
+    })
     const points: Array<SweepPoint> = []
     for (const dead of [...plan.sweep.dead].sort((a, b) => a - b)) {
       yield* network.wideArea!.killUntil(dead)

@@ -13,6 +13,7 @@ import type DHT from "bittorrent-dht"
 import { Effect, Either, Option } from "effect"
 import { createHash } from "node:crypto"
 import type { PublicKey } from "../domain/keys.js"
+import type { Contact } from "./krpcQuery.js"
 import { type SignedPacket, verify } from "./signedPacket.js"
 import { READ_ONLY, type Walk, walk } from "./traversal.js"
 
@@ -43,13 +44,15 @@ const itemOf = (reply: Record<string, unknown>) => {
 
 /**
  * Walks towards `publicKey`'s target, asking every node on the way for the
- * item. Each answer is verified on its own; only the highest valid seq is
- * kept, so a node serving an older, forged or foreign item never wins.
+ * item, starting with `seeds` (nodes known near it) and the bootstrap nodes.
+ * Each answer is verified on its own; only the highest valid seq is kept, so
+ * a node serving an older, forged or foreign item never wins.
  */
 export const lookup = (
   node: DHT,
   publicKey: PublicKey,
-  onProgress: (progress: Progress) => void
+  onProgress: (progress: Progress) => void,
+  seeds: ReadonlyArray<Contact> = []
 ): Effect.Effect<Lookup> =>
   Effect.suspend(() => {
     const target = targetOf(publicKey)
@@ -65,7 +68,7 @@ export const lookup = (
       }
       onProgress({ contacted, answers })
     }
-    return walk(node, target, { q: "get", a: { id: node._rpc.id, target, ro: READ_ONLY } }, visit).pipe(
+    return walk(node, target, { q: "get", a: { id: node._rpc.id, target, ro: READ_ONLY } }, visit, seeds).pipe(
       Effect.map((found) => ({ ...found, newest, contacted: found.contacted, answers }))
     )
   })

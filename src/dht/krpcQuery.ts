@@ -59,7 +59,10 @@ const turns = new WeakMap<DHT, Turns>()
 
 /**
  * Sends `message` to `to` as soon as the node has a free slot, and calls
- * `sent` then; `done` is called once with what came of it.
+ * `sent` then; `done` is called once with what came of it. The answer frees
+ * the slot, or `release`: a query its sender has stopped waiting for (most
+ * often to a dead node, which never answers) need not hold a slot until
+ * k-rpc-socket's timeout, 2 seconds during which other queries would wait.
  */
 export const query = (
   node: DHT,
@@ -67,16 +70,23 @@ export const query = (
   message: KrpcQuery,
   done: (outcome: Outcome) => void,
   sent: (at: number) => void = () => {}
-): void => {
+): { readonly release: () => void } => {
   const own = turns.get(node) ?? { inFlight: 0, waiting: [] }
   turns.set(node, own)
+  let holding = false
+  const release = () => {
+    if (!holding) return
+    holding = false
+    own.inFlight--
+    own.waiting.shift()?.()
+  }
   const send = () => {
     own.inFlight++
+    holding = true
     const at = performance.now()
     sent(at)
     node._rpc.socket.query(to, message, (error: QueryError | null, reply: unknown) => {
-      own.inFlight--
-      own.waiting.shift()?.()
+      release()
       const rtt = performance.now() - at
       if (error === null) {
         const r = isRecord(reply) ? reply.r : undefined
@@ -88,6 +98,7 @@ export const query = (
   }
   if (own.inFlight < MAX_IN_FLIGHT) send()
   else own.waiting.push(send)
+  return { release }
 }
 
 /** The contacts of a compact node list (BEP 5), without malformed entries, port 0 or `self`. */

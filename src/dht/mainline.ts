@@ -14,8 +14,9 @@ import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { type Keypair, type PublicKey } from "../domain/keys.js"
 import { Dht, DhtConfig, type DhtOptions, type PublishReport } from "../services/Dht.js"
 import { lookup } from "./bep44.js"
-import { type Contact, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./bootstrap.js"
+import { type Contact as Address, DEFAULT_BOOTSTRAP, formatContact, parseContact } from "./bootstrap.js"
 import { guardSocket } from "./krpcGuard.js"
+import type { Contact } from "./krpcQuery.js"
 import { store } from "./putRound.js"
 import { noHandoff, readNewest } from "./resolved.js"
 import * as RoutingCache from "./routingCache.js"
@@ -31,41 +32,44 @@ const unreachable = new NetworkError({
   reason: "no DHT node answered. Check the bootstrap nodes (CCLINK_BOOTSTRAP) and that outgoing UDP is allowed."
 })
 
-/** The client node; the cache of the routing table is read before it starts and written when it closes. */
-const openNode = (bootstrap: ReadonlyArray<Contact>, stateDir: string | undefined) =>
+/** The client node, the nodes cached near the keys looked up before, and those its own lookups found. */
+interface Client {
+  readonly dht: DHT
+  readonly cached: ReadonlyArray<Contact>
+  /** Remembers the nodes nearest a key just looked up, for the cache the next run reads. */
+  readonly learn: (nearest: ReadonlyArray<Contact>) => void
+}
+
+/** The client node; the routing-table cache is read before it starts and written when it closes. */
+const openClient = (bootstrap: ReadonlyArray<Address>, stateDir: string | undefined) =>
   Effect.gen(function*() {
     const key = bootstrap.map(formatContact)
     const cached = stateDir === undefined ? [] : yield* RoutingCache.load(stateDir, key)
+    const learned: Array<Contact> = []
     const runtime = yield* Effect.runtime<never>()
     const log = (event: string) => (error: Error) =>
       Runtime.runFork(runtime)(Effect.logDebug(`dht ${event}`, error.message))
     return yield* Effect.acquireRelease(
-      Effect.sync(() => {
+      Effect.sync((): Client => {
         // No bootstrap lookup towards its own id: a client that lives for one command needs no
         // routing table of its own beyond what its lookups learn, and should not announce itself.
-        const node = new DHT({ bootstrap: false, verify })
-        guardSocket(node)
-        // Cached nodes join the bootstrap list: queried in parallel with it, a dead one only costs its own timeout.
-        node._rpc.bootstrap = [...bootstrap, ...cached.filter((contact) => !key.includes(formatContact(contact)))]
-        node.on("error", log("error"))
-        node.on("warning", log("warning"))
-        return node
+        const dht = new DHT({ bootstrap: false, verify })
+        guardSocket(dht)
+        dht._rpc.bootstrap = [...bootstrap]
+        dht.on("error", log("error"))
+        dht.on("warning", log("warning"))
+        return { dht, cached, learn: (nearest) => learned.unshift(...nearest) }
       }),
-      (node) =>
+      ({ dht }) =>
         Effect.gen(function*() {
-          if (stateDir !== undefined) yield* RoutingCache.save(stateDir, key, recentNodes(node, key))
-          yield* Effect.async<void>((resume) => node.destroy(() => resume(Effect.void)))
+          // The nodes nearest the keys looked up last first, then those cached before.
+          if (stateDir !== undefined && learned.length > 0) {
+            yield* RoutingCache.save(stateDir, key, [...learned, ...cached])
+          }
+          yield* Effect.async<void>((resume) => dht.destroy(() => resume(Effect.void)))
         })
     )
   })
-
-/** The nodes heard from most recently, other than the bootstrap nodes (known anyway). */
-const recentNodes = (node: DHT, bootstrap: ReadonlyArray<string>): ReadonlyArray<Contact> =>
-  node.nodes.toArray()
-    .sort((a, b) => (b.seen ?? 0) - (a.seen ?? 0))
-    .map(({ host, port }) => ({ host, port }))
-    .filter((contact) => !bootstrap.includes(formatContact(contact)))
-    .slice(0, RoutingCache.MAX_CACHED_NODES)
 
 /**
  * Empties the routing table, so the next lookup starts from the bootstrap nodes
@@ -84,7 +88,7 @@ export const make = Effect.gen(function*() {
     (config.bootstrap.length === 0 ? DEFAULT_BOOTSTRAP : config.bootstrap).map(parseContact)
   )
   // Opened on first use, so a command that never touches the network opens no socket.
-  const node = yield* Effect.cached(Scope.extend(openNode(bootstrap, config.stateDir), yield* Effect.scope))
+  const client = yield* Effect.cached(Scope.extend(openClient(bootstrap, config.stateDir), yield* Effect.scope))
 
   const withDeadline = (what: string) => <A, E extends { readonly _tag: string }>(attempt: Effect.Effect<A, E>) =>
     attempt.pipe(
@@ -98,9 +102,10 @@ export const make = Effect.gen(function*() {
 
   /** A lookup that reached nobody is a network failure (retried); one that reached nodes is an answer. */
   const find = (publicKey: PublicKey, options: DhtOptions | undefined) =>
-    node.pipe(
-      Effect.flatMap((dht) =>
-        lookup(dht, publicKey, options?.onProgress ?? (() => {})).pipe(
+    client.pipe(
+      Effect.flatMap(({ cached, dht, learn }) =>
+        lookup(dht, publicKey, options?.onProgress ?? (() => {}), cached).pipe(
+          Effect.tap((found) => learn(found.closest)),
           Effect.filterOrElse(
             (found) => found.contacted > 0,
             () => Effect.zipRight(Effect.sync(() => forgetNodes(dht)), Effect.fail(unreachable))
@@ -117,7 +122,7 @@ export const make = Effect.gen(function*() {
       // A clock behind the network's newest packet must not lose the publish.
       const seq = yield* nextSeq(newestSeq)
       const packet = yield* sign(keypair, seq, v)
-      const result = yield* store(yield* node, found.closest, packet, newestSeq, found.patience)
+      const result = yield* store((yield* client).dht, found.closest, packet, newestSeq, found.patience)
       if (result.stored === 0) {
         return yield* new NetworkError({
           reason: result.superseded > 0
@@ -147,7 +152,7 @@ export const make = Effect.gen(function*() {
         if (Option.exists(found.newest, (newest) => newest.seq > packet.seq)) {
           return yield* newerPublished(publicKey)
         }
-        const result = yield* store(yield* node, found.closest, packet, Option.none(), found.patience)
+        const result = yield* store((yield* client).dht, found.closest, packet, Option.none(), found.patience)
         // No node holds a seq above this packet's, so a "seq not greater" refusal means it already holds this one.
         const storedOn = result.stored + result.superseded
         if (storedOn === 0) {

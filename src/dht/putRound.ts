@@ -5,10 +5,14 @@
  * Each node gets a patience from its own round trip in the lookup
  * (patience.ts). A node that has not acknowledged within it is sent the `put`
  * once more: on a lossy path the first `put` or its acknowledgement was lost.
- * The round ends when every node has answered, or when at least half have
- * stored the packet and every other one has had its chance: the resend, and
- * its patience again. Acknowledgements that come later than that are not
- * waited for (the node stored the packet all the same).
+ * The round ends when every node has answered; or when all but three have
+ * stored the packet and the others had a fair chance, one and a half times
+ * the nodes' median round trip (the `put` reached a slow node long before its
+ * acknowledgement comes back), each of them then sent the `put` once more if
+ * it was not yet; or, short of that, when at least half have stored it and
+ * every other one has had its resend and its patience again.
+ * Acknowledgements that come later are not waited for (the node stored the
+ * packet all the same).
  *
  * A resent `put` can meet the packet its first copy stored, unacknowledged:
  * the node then refuses it (BEP 44 error 301 for the CAS, 302 for the seq),
@@ -34,6 +38,9 @@ export interface Store {
   /** Nodes sent the packet a second time. */
   readonly resent: number
 }
+
+/** Acknowledgements missing, at most, for the round to end once the others had a fair chance. */
+const ALL_BUT = 3
 
 const CAS_MISMATCH = 301
 const SUPERSEDED = new Set([CAS_MISMATCH, 302])
@@ -82,14 +89,25 @@ export const store = (
       hadItsChance: false
     }))
     const quorum = Math.ceil(targets.length / 2)
+    const enough = Math.max(quorum, targets.length - ALL_BUT)
     const sig = Buffer.from(packet.sig)
+    /** First `put`s still to leave (waiting for a free slot of the node). */
+    let leaving = targets.length
+    /** Every node has been waited for one and a half times the nodes' median round trip. */
+    let fairChance = false
+    let roundTimer: ReturnType<typeof setTimeout> | undefined
     let finished = false
 
     const count = (result: Result) => targets.filter((target) => target.result === result).length
 
-    const finish = () => {
+    const stop = () => {
       finished = true
+      clearTimeout(roundTimer)
       for (const target of targets) clearTimeout(target.timer)
+    }
+
+    const finish = () => {
+      stop()
       resume(Effect.succeed({
         asked: targets.length,
         stored: count("stored"),
@@ -101,7 +119,13 @@ export const store = (
     const check = () => {
       if (finished) return
       const open = targets.filter((target) => target.result === "pending")
-      if (open.length === 0 || (count("stored") >= quorum && open.every((target) => target.hadItsChance))) finish()
+      const stored = count("stored")
+      if (stored >= enough && fairChance) {
+        // The last chance of those still silent: their first `put` or its acknowledgement may have been lost.
+        for (const target of open) if (!target.resent) resend(target)
+        return finish()
+      }
+      if (open.length === 0 || (stored >= quorum && open.every((target) => target.hadItsChance))) finish()
     }
 
     const settle = (target: Target, result: Result) => {
@@ -144,7 +168,7 @@ export const store = (
     const behind = (target: Target) =>
       Option.isSome(cas) && target.node.seq !== undefined && target.node.seq < cas.value && !target.caught
 
-    const put = (target: Target, expected = cas) => {
+    const put = (target: Target, expected = cas, leaves = () => {}) => {
       const a: Record<string, unknown> = {
         id: rpc.id,
         ro: READ_ONLY,
@@ -165,11 +189,30 @@ export const store = (
           else settle(target, "superseded")
         } else if (o._tag === "Refused") settle(target, "failed")
         else nothingYet(target)
-      }, () => wait(target))
+      }, () => {
+        leaves()
+        wait(target)
+      })
+    }
+
+    const resend = (target: Target) => {
+      target.resent = true
+      put(target, target.caught ? Option.fromNullable(target.node.seq) : cas)
+    }
+
+    /** Once every first `put` has left, the nodes' fair chance is counted. */
+    const left = () => {
+      if (--leaving > 0) return
+      const rtts = targets.map((target) => target.node.rtt).sort((a, b) => a - b)
+      roundTimer = setTimeout(() => {
+        fairChance = true
+        check()
+      }, patience.forNode(rtts[Math.floor(rtts.length / 2)]!))
     }
 
     /** From when a `put` leaves: once the node's patience runs out, resend once, then stop waiting for it. */
     const wait = (target: Target) => {
+      if (finished) return
       clearTimeout(target.timer)
       target.timer = setTimeout(() => {
         if (target.result !== "pending" || finished) return
@@ -177,15 +220,11 @@ export const store = (
           target.hadItsChance = true
           return check()
         }
-        target.resent = true
-        put(target, target.caught ? Option.fromNullable(target.node.seq) : cas)
+        resend(target)
       }, patience.forNode(target.node.rtt))
     }
 
     if (targets.length === 0) return resume(Effect.succeed({ asked: 0, stored: 0, superseded: 0, resent: 0 }))
-    for (const target of targets) put(target)
-    return Effect.sync(() => {
-      finished = true
-      for (const target of targets) clearTimeout(target.timer)
-    })
+    for (const target of targets) put(target, cas, left)
+    return Effect.sync(stop)
   })

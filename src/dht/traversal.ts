@@ -29,6 +29,8 @@ import type DHT from "bittorrent-dht"
 import type { KrpcQuery } from "bittorrent-dht"
 import { Effect } from "effect"
 import { type Address, addressKey, type Contact, decodeNodes, NODE_ID_BYTES, type Outcome, query } from "./krpcQuery.js"
+import * as Listing from "./listing.js"
+import * as Neighbourhood from "./neighbourhood.js"
 import * as Patience from "./patience.js"
 
 /** Kademlia's k, Mainline's bucket size: the number of nodes nearest a key that store it. */
@@ -77,19 +79,30 @@ interface Candidate {
   token?: Buffer
   rtt?: number
   seq?: number
+  /** `get` queries to it in flight. */
+  gets: number
+  /** Its `get` was sent again once slow: the first, or its answer, may have been lost. */
+  resent?: boolean
 }
 
 interface Flight {
   readonly candidate: Candidate
   /** When it left; until then (waiting for a free slot of the node) it cannot be slow. */
   sent: number
-  /** `get`: the lookup's own query; `route`: a `find_node`, for the nodes it lists only. */
-  readonly kind: "get" | "route"
+  /**
+   * `get`: the lookup's own query; `route`: a `find_node` towards the target, for the nodes it lists only;
+   * `explore`: a `find_node` listing a part of the target's neighbourhood.
+   */
+  readonly kind: "get" | "route" | "explore"
+  readonly part?: Listing.Part
   /** Outlasted the patience: no longer holds a slot. */
   slow: boolean
-  /** Outlasted twice the patience: no longer waited for at all. */
+  /** Outlasted twice the patience: no longer waited for at all, nor holding one of the node's slots (krpcQuery.ts). */
   abandoned: boolean
+  release?: () => void
 }
+
+const ZERO = Buffer.alloc(NODE_ID_BYTES)
 
 const isBytes = (value: unknown): value is Uint8Array => value instanceof Uint8Array
 
@@ -97,19 +110,24 @@ const xor = (a: Uint8Array, b: Uint8Array): Buffer => Buffer.from(a.map((byte, i
 
 /**
  * Walks towards `target` with `message` (a `get`), handing every answer's `r`
- * to `onAnswer`. Interrupting it stops it; queries in flight are left to
- * k-rpc-socket, which drops their answers after its timeout.
+ * to `onAnswer`. `seeds` are nodes known near the target (the routing cache):
+ * asked first, like any candidate. Interrupting it stops it; queries in flight
+ * are left to k-rpc-socket, which drops their answers after its timeout.
  */
 export const walk = (
   node: DHT,
   target: Buffer,
   message: KrpcQuery,
-  onAnswer: (r: Record<string, unknown>) => void
+  onAnswer: (r: Record<string, unknown>) => void,
+  seeds: ReadonlyArray<Contact> = []
 ): Effect.Effect<Walk> =>
   Effect.async<Walk>((resume) => {
     const rpc = node._rpc
     const patience = Patience.make()
-    const findNode: KrpcQuery = { q: "find_node", a: { id: rpc.id, target, ro: READ_ONLY } }
+    const findNode = (towards: Buffer): KrpcQuery => ({
+      q: "find_node",
+      a: { id: rpc.id, target: towards, ro: READ_ONLY }
+    })
     /** Candidates whose id is known, nearest first. */
     const ranked: Array<Candidate> = []
     const byAddress = new Map<string, Candidate>()
@@ -133,23 +151,100 @@ export const walk = (
     const learn = (contacts: ReadonlyArray<Contact>) => {
       for (const contact of contacts) {
         const key = addressKey(contact)
-        if (byAddress.has(key) || ids.has(contact.id.toString("hex"))) continue
-        const candidate: Candidate = { address: contact, distance: undefined, state: "new" }
+        const known = byAddress.get(key)
+        // A bootstrap node still to answer, named by another node: it takes its place among the candidates.
+        if (known !== undefined) identified(known, contact.id)
+        if (known !== undefined || ids.has(contact.id.toString("hex"))) continue
+        const candidate: Candidate = { address: contact, distance: undefined, state: "new", gets: 0 }
         byAddress.set(key, candidate)
         rank(candidate, contact.id)
       }
     }
 
-    const send = (candidate: Candidate, kind: Flight["kind"]) => {
-      const flight: Flight = { candidate, sent: Number.POSITIVE_INFINITY, kind, slow: false, abandoned: false }
+    const send = (candidate: Candidate, kind: Flight["kind"], part?: Listing.Part, slow = false) => {
+      const flight: Flight = { candidate, sent: Number.POSITIVE_INFINITY, kind, part, slow, abandoned: false }
       flights.add(flight)
       queries++
-      if (kind === "get") candidate.state = "asked"
-      query(node, candidate.address, kind === "get" ? message : findNode, (outcome) => land(flight, outcome), (at) => {
+      if (kind === "get") {
+        candidate.gets++
+        if (!slow) candidate.state = "asked"
+      }
+      const asked = kind === "get" ? message : findNode(part?.cell.target ?? target)
+      flight.release = query(node, candidate.address, asked, (outcome) => land(flight, outcome), (at) => {
         flight.sent = at
         if (!finished) arm()
-      })
+      }).release
     }
+
+    /** The distance of the K-th nearest node that answered, if K did: nothing farther can change the result. */
+    const horizon = () => {
+      let answered = 0
+      for (const candidate of ranked) {
+        if (candidate.state === "answered" && ++answered === K) return candidate.distance!
+      }
+      return undefined
+    }
+
+    /** Whether a part of the neighbourhood could hold a node nearer than the K-th answer, if there are K. */
+    const worth = (cell: Neighbourhood.Cell) => {
+      const far = horizon()
+      return far === undefined || Buffer.compare(xor(cell.target, target), far) < 0
+    }
+
+    const listing = Listing.make(target, {
+      *nodes() {
+        for (const candidate of ranked) {
+          const { state } = candidate
+          yield {
+            id: candidate.address.id!,
+            key: addressKey(candidate.address),
+            status: state === "answered" || state === "refused"
+              ? "live"
+              : state === "new" || state === "asked"
+              ? "unknown"
+              : "gone"
+          }
+        }
+      },
+      worth,
+      ask: (chosen, part) => send(byAddress.get(chosen.key)!, "explore", part)
+    })
+
+    /** A part being listed (not slow) could still hold a node nearer than the K-th answer. */
+    const listingMatters = () => {
+      for (const flight of flights) {
+        if (flight.kind === "explore" && !flight.slow && listing.matters(flight.part!)) return true
+      }
+      return false
+    }
+
+    /** The depth of the 8 nearest candidates: every node there lists them, so the parts above it need no listing. */
+    const finest = () => Neighbourhood.sharedBits(ranked[Neighbourhood.ANSWERED_NODES - 1]!.distance!, ZERO)
+
+    /**
+     * The neighbourhood is listed once the walk has reached it: a node among
+     * the K nearest candidates answered with the nodes it knows nearest the
+     * target, and they did not change the 8 nearest (its routing table is
+     * complete around it). A node far from the target names nodes nearer than
+     * itself, unknown until then; one whose table is thin where the target is
+     * may still start the listing early, on too shallow a guess of the
+     * neighbourhood's depth, which the listing corrects as the walk goes on.
+     */
+    const reached = (candidate: Candidate, eighth: Candidate | undefined) => {
+      if (listing.started() || eighth === undefined || ranked[Neighbourhood.ANSWERED_NODES - 1] !== eighth) return
+      const at = ranked.indexOf(candidate)
+      if (at !== -1 && at < K) listing.start()
+    }
+
+    /**
+     * Before the lookup ends, every part that could hold a node nearer than
+     * the K-th answer has been listed (the first parts were a guess from the 8
+     * nearest alone, which may lie closer together than the network's size
+     * would have it); short of K answers, the next part out is. Answers `true`
+     * if it asked for more.
+     */
+    const widen = (results: number) =>
+      listing.widen(results < K ? listing.lowest() - 1 : Neighbourhood.sharedBits(horizon()!, ZERO))
 
     /** A bootstrap or cached node told its id: it joins the candidates, to be asked like any other. */
     const identified = (candidate: Candidate, id: unknown) => {
@@ -175,27 +270,36 @@ export const walk = (
       flights.delete(flight)
       if (finished) return
       const { candidate, kind } = flight
+      if (kind === "get") candidate.gets--
       if (outcome._tag !== "Failed") {
         patience.observe(outcome.rtt)
         heard.add(addressKey(candidate.address))
       }
       switch (outcome._tag) {
-        case "Reply":
-          learn(decodeNodes(outcome.r.nodes, rpc.id))
+        case "Reply": {
+          const contacts = decodeNodes(outcome.r.nodes, rpc.id)
+          const eighth = ranked[Neighbourhood.ANSWERED_NODES - 1]
+          learn(contacts)
           if (kind === "route") identified(candidate, outcome.r.id)
-          else {
+          if (kind === "explore") listing.answered(flight.part!, candidate.address.id!, contacts)
+          else if (contacts.length > 0 && (kind === "get" || candidate.state === "refused")) reached(candidate, eighth)
+          if (kind === "get") {
             answered(candidate, outcome.r, outcome.rtt)
             onAnswer(outcome.r)
           }
           break
+        }
         case "Refused":
           if (kind === "get") {
             candidate.state = "refused"
-            send(candidate, "route")
-          }
+            // Its nodes, once the neighbourhood is being listed, are nodes the lookup knows already.
+            if (!listing.started()) send(candidate, "route")
+          } else if (kind === "explore" && !flight.slow) listing.failed(flight.part!)
           break
         case "Failed":
-          if (kind === "get") candidate.state = "failed"
+          if (kind === "get" && candidate.gets === 0 && (candidate.state === "asked" || candidate.state === "slow")) {
+            candidate.state = "failed"
+          } else if (kind === "explore" && !flight.slow) listing.failed(flight.part!)
           // As k-rpc does: a node that timed out leaves the client's routing table.
           if (outcome.timedOut && candidate.address.id !== undefined) rpc.nodes.remove(candidate.address.id)
       }
@@ -205,6 +309,7 @@ export const walk = (
     const finish = () => {
       finished = true
       clearTimeout(timer)
+      for (const flight of flights) flight.release?.()
       const closest = ranked
         .filter((candidate) => candidate.state === "answered")
         .slice(0, K)
@@ -226,10 +331,16 @@ export const walk = (
       const wait = patience.forAnyone()
       for (const flight of flights) {
         const age = now - flight.sent
-        if (age >= 2 * wait) flight.abandoned = true
+        if (age >= 2 * wait && !flight.abandoned) {
+          flight.abandoned = true
+          flight.release?.()
+        }
         if (flight.slow || age < wait) continue
         flight.slow = true
-        if (flight.kind === "get" && flight.candidate.state === "asked") flight.candidate.state = "slow"
+        if (flight.kind === "get" && flight.candidate.state === "asked") {
+          flight.candidate.state = "slow"
+        }
+        if (flight.kind === "explore") listing.failed(flight.part!)
       }
       advance()
     }
@@ -250,6 +361,7 @@ export const walk = (
 
     /** Asks the nearest candidates there are slots for, and ends the lookup when nobody nearer is left. */
     const advance = () => {
+      if (ranked.length >= Neighbourhood.ANSWERED_NODES) listing.follow(finest())
       let active = 0
       let lingering = 0
       for (const flight of flights) {
@@ -257,12 +369,16 @@ export const walk = (
         if (!flight.slow && flight.kind === "get") active++
       }
       let results = 0
-      let waiting = false
+      let waiting = listingMatters()
       for (const candidate of ranked) {
         if (results === K) break
         if (candidate.state === "answered") results++
         else if (candidate.state === "asked") waiting = true
-        else if (candidate.state === "new") {
+        else if (candidate.state === "slow" && !candidate.resent) {
+          // One datagram in thirty is lost: asked once more, without waiting for it, a live node still counts if it answers in time.
+          candidate.resent = true
+          send(candidate, "get", undefined, true)
+        } else if (candidate.state === "new") {
           waiting = true
           if (active < PARALLEL) {
             send(candidate, "get")
@@ -270,6 +386,7 @@ export const walk = (
           }
         }
       }
+      while (!waiting && widen(results)) waiting = listingMatters()
       // With K answers, slow queries are not waited for; with half as many, until they are
       // abandoned; with fewer (a small network, or a client too busy to read its answers), to the end.
       const settled = results >= K / 2 ? lingering === 0 : flights.size === 0
@@ -279,13 +396,15 @@ export const walk = (
 
     const table = rpc.nodes.closest(target, K)
     learn(table.flatMap((contact) => (contact.id === undefined ? [] : [{ ...contact, id: contact.id }])))
+    learn(seeds)
     if (table.length < K) {
       for (const seed of rpc.bootstrap) {
         if (byAddress.has(addressKey(seed))) continue
         const candidate: Candidate = {
           address: { host: seed.host, port: seed.port },
           distance: undefined,
-          state: "new"
+          state: "new",
+          gets: 0
         }
         byAddress.set(addressKey(seed), candidate)
         send(candidate, "route")

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import * as RoutingCache from "../../src/dht/routingCache.js"
 import * as Testnet from "../../src/dht/testnet.js"
+import { K } from "../../src/dht/traversal.js"
 import { Keypair } from "../../src/domain/keys.js"
 import { withClient } from "./network.js"
 
@@ -14,10 +15,11 @@ const stateDir = Effect.acquireRelease(
 )
 
 const bootstrap = ["127.0.0.1:6881"]
-const nodes = Array.from({ length: 12 }, (_, i) => ({ host: "10.0.0.1", port: 7000 + i }))
+const idOf = (i: number) => Buffer.alloc(20, i)
+const nodes = Array.from({ length: 45 }, (_, i) => ({ host: "10.0.0.1", port: 7000 + i, id: idOf(i) }))
 
 describe("routing-table cache", () => {
-  it.scopedLive("keeps up to 8 nodes in a private file, replaced atomically", () =>
+  it.scopedLive("keeps up to 40 nodes with their ids in a private file, replaced atomically", () =>
     Effect.gen(function*() {
       const dir = join(yield* stateDir, "state")
       yield* RoutingCache.save(dir, bootstrap, nodes)
@@ -27,6 +29,13 @@ describe("routing-table cache", () => {
       yield* RoutingCache.save(dir, bootstrap, nodes.slice(3))
       expect(yield* RoutingCache.load(dir, bootstrap)).toEqual(nodes.slice(3, 3 + RoutingCache.MAX_CACHED_NODES))
       expect(yield* Effect.promise(() => readdir(dir))).toEqual(["routing-table.json"])
+    }))
+
+  it.scopedLive("keeps each node once, the first named first: the nodes of the last lookup before older ones", () =>
+    Effect.gen(function*() {
+      const dir = yield* stateDir
+      yield* RoutingCache.save(dir, bootstrap, [nodes[5]!, nodes[1]!, nodes[5]!, nodes[2]!, nodes[1]!])
+      expect(yield* RoutingCache.load(dir, bootstrap)).toEqual([nodes[5], nodes[1], nodes[2]])
     }))
 
   it.scopedLive("is not used for another bootstrap list: a test network's nodes never leak into Mainline", () =>
@@ -51,11 +60,23 @@ describe("routing-table cache", () => {
   it.scopedLive("skips malformed entries and keeps the good ones", () =>
     Effect.gen(function*() {
       const dir = yield* stateDir
-      const file = { bootstrap, nodes: ["10.0.0.1:7000", "nonsense", "10.0.0.2:0", "10.0.0.3:7001"] }
+      const id = (i: number) => idOf(i).toString("hex")
+      const file = {
+        bootstrap,
+        nodes: [
+          { id: id(1), address: "10.0.0.1:7000" },
+          "10.0.0.9:7009", // an entry of the cache before it kept ids
+          { id: id(2), address: "nonsense" },
+          { id: id(3), address: "10.0.0.2:0" },
+          { id: "abcd", address: "10.0.0.4:7004" },
+          { address: "10.0.0.5:7005" },
+          { id: id(6), address: "10.0.0.3:7001" }
+        ]
+      }
       yield* Effect.promise(() => writeFile(join(dir, "routing-table.json"), JSON.stringify(file)))
       expect(yield* RoutingCache.load(dir, bootstrap)).toEqual([
-        { host: "10.0.0.1", port: 7000 },
-        { host: "10.0.0.3", port: 7001 }
+        { host: "10.0.0.1", port: 7000, id: idOf(1) },
+        { host: "10.0.0.3", port: 7001, id: idOf(6) }
       ])
     }))
 
@@ -79,7 +100,9 @@ describe("routing-table cache with the Mainline layer", () => {
       yield* withClient(network.bootstrap, (dht) => dht.publish(keypair, "{\"cached\":true}"), { stateDir: dir })
       const saved = JSON.parse(yield* Effect.promise(() => readFile(file, "utf8")))
       expect(saved.bootstrap).toEqual(network.bootstrap)
-      expect(saved.nodes.length).toBe(RoutingCache.MAX_CACHED_NODES)
+      // The K nodes nearest the key that answered the publish's lookup, each with its id.
+      expect(saved.nodes.length).toBe(K)
+      for (const node of saved.nodes) expect(node.id).toMatch(/^[0-9a-f]{40}$/)
 
       yield* Effect.forEach(
         network.nodes.slice(0, network.bootstrap.length),

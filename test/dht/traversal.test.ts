@@ -13,15 +13,26 @@ import { lookup, targetOf } from "../../src/dht/bep44.js"
 import { store } from "../../src/dht/putRound.js"
 import { sign } from "../../src/dht/signedPacket.js"
 import * as Testnet from "../../src/dht/testnet.js"
+import { K } from "../../src/dht/traversal.js"
 import { encodeDnsMessage } from "../../src/domain/dnsRecord.js"
 import { verify } from "../../src/domain/ed25519.js"
 import { Keypair } from "../../src/domain/keys.js"
 import { withClient } from "./network.js"
 
+interface Query {
+  readonly port: number
+  readonly q: string
+  /** The target of a `find_node` or `get`, in hex. */
+  readonly target: string
+  /** Queries that had ended when this one was sent. */
+  readonly endedBefore: number
+  ended?: "answer" | "error" | "timeout"
+}
+
 interface Traced {
   readonly node: DHT
   /** Queries in the order sent: where to, what, and how each ended (undefined while in flight). */
-  readonly queries: Array<{ readonly port: number; readonly q: string; ended?: "answer" | "error" | "timeout" }>
+  readonly queries: Array<Query>
   /** Queries that had timed out when `mark` was called. */
   readonly timedOutBy: () => number
 }
@@ -37,11 +48,14 @@ const traced = (network: Testnet.Testnet) =>
       }))
       const socket = node._rpc.socket
       const send = socket.query.bind(socket)
-      const queries: Traced["queries"] = []
+      const queries: Array<Query> = []
+      let ended = 0
       socket.query = (peer, message: KrpcQuery, callback) => {
-        const entry: Traced["queries"][number] = { port: peer.port, q: message.q }
+        const target = message.a.target instanceof Uint8Array ? Buffer.from(message.a.target).toString("hex") : ""
+        const entry: Query = { port: peer.port, q: message.q, target, endedBefore: ended }
         queries.push(entry)
         return send(peer, message, (error: QueryError | null, reply: unknown, from: Peer) => {
+          ended++
           entry.ended = error === null ? "answer" : error.code === "ETIMEDOUT" ? "timeout" : "error"
           callback(error, reply, from)
         })
@@ -61,7 +75,46 @@ const keyOf = (label: string) => Either.getOrThrow(Keypair.fromSeed(createHash("
 /** 200 nodes answering after 20 ms or so, a third of them dead: a lookup meets dead nodes every time. */
 const halfDeadNetwork = Testnet.make(200, { seed: 1111, wideArea: { medianDelayMs: 20, dead: 0.3 } })
 
+/** 300 nodes answering at once, a third of them dead and 40% of the others without BEP 44. */
+const crowdedNetwork = Testnet.make(300, { seed: 3333, wideArea: { dead: 0.3, withoutBep44: 0.4 } })
+
+const nearestFirst = (target: Buffer) => (a: DHT, b: DHT) =>
+  Buffer.compare(
+    Buffer.from(a.nodeId.map((byte, i) => byte ^ target[i]!)),
+    Buffer.from(b.nodeId.map((byte, i) => byte ^ target[i]!))
+  )
+
+/** The ports of the K live nodes with BEP 44 nearest `target`: where a lookup should find its answers. */
+const nearestStoring = (network: Testnet.Testnet, target: Buffer) =>
+  network.nodes
+    .filter((node, i) => !node.destroyed && network.wideArea!.conditions[i]!.bep44)
+    .sort(nearestFirst(target))
+    .slice(0, K)
+    .map((node) => node.address().port)
+
 describe("lookup", () => {
+  it.scopedLive("lists the key's neighbourhood: finds the K nearest nodes with BEP 44, though the nodes near the key name the same few", () =>
+    Effect.gen(function*() {
+      const network = yield* crowdedNetwork
+      for (let round = 0; round < 4; round++) {
+        const keypair = keyOf(`crowded ${round}`)
+        const target = targetOf(keypair.publicKey)
+        const truth = nearestStoring(network, target)
+        // Asked for the key, the live nodes nearest it name fewer than K of those between them.
+        const named = new Set(
+          network.nodes.filter((node) => !node.destroyed).sort(nearestFirst(target)).slice(0, K)
+            .flatMap((node) => node._rpc.nodes.closest(target, 8).map((contact) => contact.port))
+        )
+        expect(truth.filter((port) => named.has(port)).length).toBeLessThan(K)
+        const found = yield* Effect.scoped(
+          Effect.flatMap(traced(network), (client) => lookup(client.node, keypair.publicKey, () => {}))
+        )
+        const ports = new Set(found.closest.map((responder) => responder.port))
+        // Without the listing, 10 to 17 of them (the 20 lie as far as rank 50 of this small network).
+        expect(truth.filter((port) => ports.has(port)).length).toBeGreaterThanOrEqual(K - 2)
+      }
+    }))
+
   it.scopedLive("ends once the nearest nodes answered, while its queries to dead nodes still wait for k-rpc's timeout", () =>
     Effect.gen(function*() {
       const network = yield* halfDeadNetwork
@@ -145,11 +198,15 @@ describe("put round", () => {
       }))
       const targets = result.found.closest.length
       expect(targets).toBeGreaterThanOrEqual(10)
-      expect(result.stored).toEqual({ asked: targets, stored: targets, superseded: 0, resent: targets })
+      // The round may end before the last three acknowledgements of the resends (putRound.ts).
+      expect(result.stored).toMatchObject({ asked: targets, superseded: 0, resent: targets })
+      expect(result.stored.stored).toBeGreaterThanOrEqual(targets - 3)
       expect(result.puts).toHaveLength(2 * targets)
       // Resent on the node's own patience, not after k-rpc's 2-second timeout.
       expect(result.timedOut).toBe(0)
       const hex = targetOf(keypair.publicKey).toString("hex")
-      expect(network.nodes.filter((node) => node.toJSON().values[hex] !== undefined)).toHaveLength(targets)
+      const holding = () => network.nodes.filter((node) => node.toJSON().values[hex] !== undefined).length
+      yield* Effect.sleep("200 millis")
+      expect(holding()).toBe(targets)
     }))
 })
