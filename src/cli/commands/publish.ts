@@ -39,8 +39,6 @@ export const spec = {
 
 export const options = parserOptions(spec)
 
-export type PublishOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "publish the current session as an encrypted handoff (the default)",
   examples: [

@@ -26,8 +26,6 @@ export const spec = {
 
 export const options = parserOptions(spec)
 
-export type TestnetOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "run a local Mainline DHT and carry network, for demos and tests",
   examples: [

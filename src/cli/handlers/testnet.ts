@@ -5,7 +5,14 @@
  */
 import { Console, Effect } from "effect"
 import { checkSize } from "../../dht/testnetSize.js"
-import type { TestnetOptions } from "../commands/testnet.js"
+
+/** What `cclink testnet` parses (../commands/testnet.ts). */
+export interface TestnetOptions {
+  readonly nodes: number
+  readonly host: string
+  readonly port: number
+  readonly json: boolean
+}
 
 /** Carry networks need few nodes: a connect asks the closest ones to the server's key, and 10 hold every announcement. */
 const CARRY_NODES = 10
