@@ -40,7 +40,8 @@ const about: About = {
     ["cclink", "publish the current session (machine A)"],
     ["cclink pickup", "resume it (machine B, same key)"],
     ["cclink pickup --wait", "or wait on B first, then publish on A"],
-    ["cclink --share pk:<their key>", "hand it to someone else"]
+    ["cclink --share pk:<their key>", "hand it to someone else"],
+    ["cclink --carry", "the conversation too, served from this machine"]
   ]
 }
 

@@ -19,6 +19,10 @@ export interface NetworkOptions {
   readonly timeout: string
 }
 
+export interface CarryNetworkOptions {
+  readonly carryBootstrap: Option.Option<string>
+}
+
 /** Where cclink keeps its state (the routing cache, carried conversations): `CCLINK_STATE_DIR`, else the XDG default. */
 export const stateFolder = Effect.map(
   Config.option(Config.string("CCLINK_STATE_DIR")).pipe(Effect.orDie),
@@ -71,9 +75,7 @@ export const settings = (options: NetworkOptions): Effect.Effect<DhtSettings, In
  * `--carry-bootstrap`, then `CCLINK_CARRY_BOOTSTRAP`; checked like
  * `--bootstrap`, before any secret is asked. Empty: HyperDHT's public nodes.
  */
-export const carrySettings = (
-  options: { readonly carryBootstrap: Option.Option<string> }
-): Effect.Effect<CarrySettings, InvalidInput> =>
+export const carrySettings = (options: CarryNetworkOptions): Effect.Effect<CarrySettings, InvalidInput> =>
   Effect.gen(function*() {
     const text = Option.isSome(options.carryBootstrap)
       ? Option.some(options.carryBootstrap.value)

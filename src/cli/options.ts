@@ -11,7 +11,11 @@ export const yes = general(Options.boolean("yes").pipe(Options.withAlias("y")), 
 
 export const qr = (what: string) => general(Options.boolean("qr"), `also show ${what} as a QR code`)
 
-/** The network deadline when `--timeout` is not given. */
+/**
+ * `--timeout` when not given: the deadline of a command's network work,
+ * retries included; for a carried pickup, how long the transfer may go
+ * without receiving a byte (FetchOptions.patience).
+ */
 export const DEFAULT_TIMEOUT = "30s"
 
 /** How the commands that touch the network reach it. */
@@ -27,7 +31,7 @@ export const network = {
   noDht: networkOption(Options.boolean("no-dht"), "use only the relays (where UDP is blocked)"),
   timeout: networkOption(
     Options.text("timeout").pipe(Options.withPseudoName("DURATION")),
-    "network deadline, retries included",
+    "network deadline, or transfer idle limit",
     DEFAULT_TIMEOUT
   )
 }

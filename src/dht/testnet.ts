@@ -18,6 +18,7 @@ import { randomInt } from "node:crypto"
 import { verify } from "../domain/ed25519.js"
 import { InvalidInput, NetworkError } from "../domain/errors.js"
 import { guardSocket } from "./krpcGuard.js"
+import { checkSize } from "./testnetSize.js"
 import * as WideArea from "./wideArea.js"
 
 /**
@@ -152,9 +153,7 @@ export const make = (
   options: TestnetOptions = {}
 ): Effect.Effect<Testnet, InvalidInput | NetworkError, Scope.Scope> =>
   Effect.gen(function*() {
-    if (!Number.isSafeInteger(size) || size < 1) {
-      return yield* new InvalidInput({ reason: `A testnet needs at least one node, got ${size}.` })
-    }
+    yield* checkSize(size)
     const host = options.host ?? "127.0.0.1"
     const seed = options.seed ?? randomInt(2 ** 32)
     const random = new PCGRandom(seed)

@@ -9,6 +9,18 @@ import type { HandoffRecord } from "./record.js"
 
 export type Lifetime = Pick<HandoffRecord, "createdAt" | "ttl">
 
+/**
+ * The TTLs cclink publishes (`--ttl`), in seconds. The wire format sets no
+ * bounds (a whole number of seconds, spec section 6) and a pickup judges
+ * whatever TTL a record carries, so these bound only what we sign. At least
+ * a minute, so a handoff outlives the lookup that finds it and some clock
+ * skew between the two machines; at most 30 days, because anyone may store a
+ * still-valid signed packet again, so the TTL is how long a leaked record can
+ * be replayed, and a handoff is for the next session, not an archive.
+ */
+export const MIN_TTL = 60
+export const MAX_TTL = 30 * 86400
+
 /** Unix seconds at which the record stops being valid. */
 export const expiresAt = (record: Lifetime): number => record.createdAt + record.ttl
 

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { HELP_PATHS, renderHelp } from "../../src/cli/main.js"
 import { stripAnsi } from "../../src/cli/style.js"
+import { MAX_NODES } from "../../src/dht/testnetSize.js"
 import { closedPort } from "../support/udp.js"
 import { jsonOf, run, start } from "./support/cli.js"
 import { makeMachine, makePair, useRoot } from "./support/machines.js"
@@ -220,9 +221,12 @@ describe("cclink testnet", () => {
     }
   })
 
-  it("refuses a network of no nodes", async () => {
-    const refused = await plain().run(["testnet", "--nodes", "0"])
-    expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain("at least one node")
+  it("refuses a network of no nodes, or of more than its bound, before starting any", async () => {
+    const none = await plain().run(["testnet", "--nodes", "0"])
+    expect(none.code).toBe(1)
+    expect(none.stderr).toBe("cclink: A testnet needs at least one node, got 0.\n")
+    const many = await plain().run(["testnet", "--nodes", String(MAX_NODES + 1)])
+    expect(many.code).toBe(1)
+    expect(many.stderr).toBe(`cclink: A testnet has at most ${MAX_NODES} nodes, got ${MAX_NODES + 1}.\n`)
   })
 })

@@ -219,6 +219,8 @@ describe("cclink --help", () => {
     expect(lines.length).toBeLessThanOrEqual(50)
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(WIDTH)
     expect(text).toContain("Examples:\n  cclink")
+    // Carrying the conversation is what a colleague without a copy needs: shown before any command's help.
+    expect(section(text, "Examples").map((line) => line.trim().split(/ {2,}/)[0])).toContain("cclink --carry")
     for (const code of [0, 1, 2, 3, 4, 5, 6, 7]) {
       expect(section(text, "Exit codes").join(" ")).toMatch(new RegExp(`\\b${code} \\w`))
     }

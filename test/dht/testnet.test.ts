@@ -4,6 +4,7 @@ import { Effect, Exit, Scope } from "effect"
 import { createSocket } from "node:dgram"
 import { lookup, targetOf } from "../../src/dht/bep44.js"
 import * as Testnet from "../../src/dht/testnet.js"
+import { MAX_NODES } from "../../src/dht/testnetSize.js"
 import { verify } from "../../src/domain/ed25519.js"
 import { Keypair } from "../../src/domain/keys.js"
 
@@ -77,6 +78,13 @@ describe("testnet", () => {
     Effect.gen(function*() {
       const error = yield* Effect.flip(Testnet.make(0))
       expect(error._tag).toBe("InvalidInput")
+    }))
+
+  it.scopedLive("refuses more nodes than its bound", () =>
+    Effect.gen(function*() {
+      const error = yield* Effect.flip(Testnet.make(MAX_NODES + 1))
+      expect(error._tag).toBe("InvalidInput")
+      expect(error.message).toContain(`at most ${MAX_NODES} nodes`)
     }))
 
   it.scopedLive("reports a taken port as a network error", () =>

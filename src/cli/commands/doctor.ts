@@ -8,8 +8,6 @@ export const spec = { ...shared.passphraseSources, ...shared.network, json: shar
 
 export const options = parserOptions(spec)
 
-export type DoctorOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "check key, network, claude, sessions and your last handoff",
   examples: [

@@ -16,8 +16,6 @@ export const spec = {
 
 export const options = parserOptions(spec)
 
-export type InitOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "create your key (Ed25519), passphrase-protected by default",
   examples: [

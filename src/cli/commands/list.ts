@@ -16,8 +16,6 @@ export const spec = {
 
 export const options = parserOptions(spec)
 
-export type ListOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "show the active handoff: project, age, time left, burn, recipient",
   examples: [

@@ -34,8 +34,6 @@ export const spec = {
 
 export const options = parserOptions(spec)
 
-export type PickupOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "resolve, verify and decrypt a handoff, then resume it with claude",
   examples: [

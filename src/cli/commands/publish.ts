@@ -1,13 +1,10 @@
 /** `cclink publish`: its options and help; the work is in ../handlers/publish.ts, loaded when it runs. */
 import { Args, Command, Options } from "@effect/cli"
 import { formatDuration } from "../../domain/duration.js"
+import { MAX_TTL, MIN_TTL } from "../../domain/expiry.js"
 import { type About, argument, handoff, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
-
-/** The bounds of `--ttl`, in seconds. */
-export const MIN_TTL = 60
-export const MAX_TTL = 30 * 86400
 
 export const spec = {
   sessionId: argument(
@@ -41,8 +38,6 @@ export const spec = {
 }
 
 export const options = parserOptions(spec)
-
-export type PublishOptions = Command.Command.ParseConfig<typeof options>
 
 export const about: About = {
   summary: "publish the current session as an encrypted handoff (the default)",

@@ -8,8 +8,6 @@ export const spec = { ...shared.passphraseSources, ...shared.network, yes: share
 
 export const options = parserOptions(spec)
 
-export type RevokeOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "remove your active handoff (an empty record replaces it)",
   examples: [

@@ -1,11 +1,9 @@
 /** `cclink testnet`: its options and help; the work is in ../handlers/testnet.ts, loaded when it runs. */
 import { Command, Options } from "@effect/cli"
+import { MAX_NODES } from "../../dht/testnetSize.js"
 import { type About, network, parserOptions } from "../described.js"
 import { lazy } from "../lazy.js"
 import * as shared from "../options.js"
-
-/** The most nodes `--nodes` starts. */
-export const MAX_NODES = 5000
 
 export const spec = {
   nodes: network(
@@ -27,8 +25,6 @@ export const spec = {
 }
 
 export const options = parserOptions(spec)
-
-export type TestnetOptions = Command.Command.ParseConfig<typeof options>
 
 export const about: About = {
   summary: "run a local Mainline DHT and carry network, for demos and tests",

@@ -8,8 +8,6 @@ export const spec = { ...shared.passphraseSources, json: shared.json }
 
 export const options = parserOptions(spec)
 
-export type WhoamiOptions = Command.Command.ParseConfig<typeof options>
-
 export const about: About = {
   summary: "show your public key, its fingerprint and the key file",
   examples: [

@@ -10,10 +10,9 @@ import { Keypair, type PublicKey } from "../../domain/keys.js"
 import { ClaudeLauncher } from "../../services/ClaudeLauncher.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Sessions } from "../../services/Sessions.js"
-import type { DoctorOptions } from "../commands/doctor.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { handoffsLayer, settings } from "../network.js"
+import { handoffsLayer, type NetworkOptions, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { green, red } from "../style.js"
 
@@ -26,6 +25,13 @@ interface Check {
 
 const pass = (name: string, detail: string): Check => ({ name, ok: true, detail })
 const fail = (name: string, detail: string, fix?: string): Check => ({ name, ok: false, detail, fix })
+
+/** What `cclink doctor` parses (../commands/doctor.ts). */
+export interface DoctorOptions extends NetworkOptions {
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly json: boolean
+}
 
 export const run = (o: DoctorOptions) =>
   Effect.gen(function*() {

@@ -11,7 +11,6 @@ import { KeyStore } from "../../services/KeyStore.js"
 import { Passphrase } from "../../services/Passphrase.js"
 import { readDescriptor } from "../../services/secretFile.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import type { InitOptions } from "../commands/init.js"
 import { Keys } from "../layers/Keys.js"
 
 /** A key file is 64 hex digits; the bound keeps a mistaken source (a log, a device) from being read whole. */
@@ -34,6 +33,15 @@ const readImport = (source: string): Effect.Effect<Uint8Array, FileError> => {
       (file) => readDescriptor(file.fd, source, options),
       (file) => Effect.promise(() => file.close())
     )
+}
+
+/** What `cclink init` parses (../commands/init.ts). */
+export interface InitOptions {
+  readonly import: Option.Option<string>
+  readonly noPassphrase: boolean
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly yes: boolean
 }
 
 export const run = (o: InitOptions) =>

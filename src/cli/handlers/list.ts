@@ -10,13 +10,20 @@ import { toZ32 } from "../../domain/keyDisplay.js"
 import { type Keypair } from "../../domain/keys.js"
 import { parsePublicKey } from "../../domain/publicKey.js"
 import { KeyStore } from "../../services/KeyStore.js"
-import type { ListOptions } from "../commands/list.js"
 import { Keys } from "../layers/Keys.js"
-import { handoffsLayer, settings } from "../network.js"
+import { handoffsLayer, type NetworkOptions, settings } from "../network.js"
 import { homeRelative } from "../show.js"
 import { withSpinner } from "../spinner.js"
 
 const NONE = "No active handoffs."
+
+/** What `cclink list` parses (../commands/list.ts). */
+export interface ListOptions extends NetworkOptions {
+  readonly publisher: Option.Option<string>
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly json: boolean
+}
 
 export const run = (o: ListOptions) =>
   Effect.gen(function*() {

@@ -39,14 +39,38 @@ import type { Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { waitForHandoff } from "../../services/WaitForHandoff.js"
 import { withProgress } from "../carry/progress.js"
-import type { PickupOptions } from "../commands/pickup.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { carriedPickupLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
+import {
+  carriedPickupLayer,
+  type CarryNetworkOptions,
+  carrySettings,
+  handoffsLayer,
+  type NetworkOptions,
+  settings,
+  stateFolder
+} from "../network.js"
 import { showQr } from "../qr.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, dim } from "../style.js"
+
+/** What `cclink pickup` parses (../commands/pickup.ts). */
+export interface PickupOptions extends NetworkOptions, CarryNetworkOptions {
+  readonly publisher: Option.Option<string>
+  readonly projectDir: Option.Option<string>
+  readonly wait: Option.Option<string>
+  readonly burn: boolean
+  readonly noLaunch: boolean
+  readonly withMemory: boolean
+  readonly pinFile: Option.Option<string>
+  readonly pinFd: Option.Option<number>
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly yes: boolean
+  readonly qr: boolean
+  readonly json: boolean
+}
 
 export const run = (o: PickupOptions) =>
   Effect.gen(function*() {

@@ -10,7 +10,7 @@ import { recipientOf } from "../../crypto/x25519.js"
 import { encodeDnsMessage } from "../../domain/dnsRecord.js"
 import { formatDuration, parseDuration } from "../../domain/duration.js"
 import { InvalidInput, NotFound } from "../../domain/errors.js"
-import { expiresAt } from "../../domain/expiry.js"
+import { expiresAt, MAX_TTL, MIN_TTL } from "../../domain/expiry.js"
 import { toDisplay, toZ32 } from "../../domain/keyDisplay.js"
 import type { Keypair, PublicKey } from "../../domain/keys.js"
 import { type PublishMode, publishMode } from "../../domain/modes.js"
@@ -23,15 +23,40 @@ import { Passphrase } from "../../services/Passphrase.js"
 import { type Session, Sessions } from "../../services/Sessions.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { serveLogged } from "../carry/serve.js"
-import { MAX_TTL, MIN_TTL, type PublishOptions } from "../commands/publish.js"
 import { eventLog, KEEPALIVE_ENDINGS, keepAliveLogged } from "../keepalive.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
-import { carryPublisherLayer, carrySettings, handoffsLayer, settings, stateFolder } from "../network.js"
+import {
+  type CarryNetworkOptions,
+  carryPublisherLayer,
+  carrySettings,
+  handoffsLayer,
+  type NetworkOptions,
+  settings,
+  stateFolder
+} from "../network.js"
 import { showQr } from "../qr.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, green } from "../style.js"
+
+/** What `cclink [publish]` parses (../commands/publish.ts). */
+export interface PublishOptions extends NetworkOptions, CarryNetworkOptions {
+  readonly sessionId: Option.Option<string>
+  readonly ttl: string
+  readonly burn: boolean
+  readonly share: Option.Option<string>
+  readonly pin: boolean
+  readonly carry: boolean
+  readonly keepalive: boolean
+  readonly every: string
+  readonly pinFile: Option.Option<string>
+  readonly pinFd: Option.Option<number>
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly qr: boolean
+  readonly json: boolean
+}
 
 const ttlSeconds = (text: string) =>
   Either.match(parseDuration(text), {

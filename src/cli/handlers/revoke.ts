@@ -3,10 +3,17 @@ import { Console, Effect, Option } from "effect"
 import { Declined } from "../../domain/errors.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
-import type { RevokeOptions } from "../commands/revoke.js"
 import { Keys } from "../layers/Keys.js"
-import { handoffsLayer, settings } from "../network.js"
+import { handoffsLayer, type NetworkOptions, settings } from "../network.js"
 import { withSpinner } from "../spinner.js"
+
+/** What `cclink revoke` parses (../commands/revoke.ts). */
+export interface RevokeOptions extends NetworkOptions {
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly yes: boolean
+  readonly json: boolean
+}
 
 export const run = (o: RevokeOptions) =>
   Effect.gen(function*() {

@@ -4,18 +4,25 @@
  * and for private networks without internet. Runs until interrupted.
  */
 import { Console, Effect } from "effect"
-import { InvalidInput } from "../../domain/errors.js"
-import { MAX_NODES, type TestnetOptions } from "../commands/testnet.js"
+import { checkSize } from "../../dht/testnetSize.js"
+
+/** What `cclink testnet` parses (../commands/testnet.ts). */
+export interface TestnetOptions {
+  readonly nodes: number
+  readonly host: string
+  readonly port: number
+  readonly json: boolean
+}
 
 /** Carry networks need few nodes: a connect asks the closest ones to the server's key, and 10 hold every announcement. */
 const CARRY_NODES = 10
 
 export const run = (o: TestnetOptions) =>
   Effect.gen(function*() {
+    yield* checkSize(o.nodes)
     const [testnet, carryTestnet] = yield* Effect.promise(() =>
       Promise.all([import("../../dht/testnet.js"), import("../../carry/testnet.js")])
     )
-    if (o.nodes > MAX_NODES) return yield* new InvalidInput({ reason: `--nodes: at most ${MAX_NODES}.` })
     if (!o.json) yield* Console.error(`Starting ${o.nodes} DHT nodes and ${CARRY_NODES} carry nodes on ${o.host}...`)
     const started = Date.now()
     const net = yield* testnet.make(o.nodes, { host: o.host, port: o.port })

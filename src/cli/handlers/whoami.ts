@@ -1,9 +1,15 @@
 /** `cclink whoami`: the public key, its fingerprint, and the key file. */
 import { Console, Effect, Option } from "effect"
 import { KeyStore } from "../../services/KeyStore.js"
-import type { WhoamiOptions } from "../commands/whoami.js"
 import { describeIdentity } from "../identity.js"
 import { Keys } from "../layers/Keys.js"
+
+/** What `cclink whoami` parses (../commands/whoami.ts). */
+export interface WhoamiOptions {
+  readonly passphraseFile: Option.Option<string>
+  readonly passphraseFd: Option.Option<number>
+  readonly json: boolean
+}
 
 export const run = (o: WhoamiOptions) =>
   Effect.gen(function*() {
