@@ -90,6 +90,28 @@ describe("routing-table cache", () => {
 })
 
 describe("routing-table cache with the Mainline layer", () => {
+  it.scopedLive("bootstrap nodes cached under other ids (restarted since) are still asked as bootstrap nodes", () =>
+    Effect.gen(function*() {
+      const network = yield* Testnet.make(30)
+      const dir = yield* stateDir
+      const file = {
+        bootstrap: network.bootstrap,
+        nodes: network.bootstrap.map((address, i) => ({ id: `${i}`.repeat(40), address }))
+      }
+      yield* Effect.promise(() => writeFile(join(dir, "routing-table.json"), JSON.stringify(file)))
+      // k-rpc-socket refuses an answer from another id than the one asked for: were the cached entry
+      // taken for the node, the lookup would reach nobody and retry until the deadline.
+      const error = yield* withClient(
+        network.bootstrap,
+        (dht) => Effect.flip(dht.resolve(Keypair.generate().publicKey)),
+        {
+          stateDir: dir,
+          timeout: Duration.seconds(5)
+        }
+      )
+      expect(error._tag).toBe("NotFound")
+    }))
+
   it.scopedLive("lets the next run in when every bootstrap node is gone, and replaces a damaged file", () =>
     Effect.gen(function*() {
       const network = yield* Testnet.make(60)
