@@ -7,14 +7,19 @@
  * that part), else of one inside not asked yet, else of the live node
  * nearest it (one bucket of its table covers the part; its answer names
  * nodes inside, which are asked in turn). A part whose node fails or is slow
- * is asked of another, three nodes at most; at most `MAX_QUERIES` queries in
+ * is asked of another, four nodes at most; at most `MAX_QUERIES` queries in
  * all, so that nodes naming made-up contacts cannot keep a lookup busy.
  */
 import type { Contact } from "./krpcQuery.js"
 import * as Neighbourhood from "./neighbourhood.js"
 
-/** About 20 list a neighbourhood. */
-const MAX_QUERIES = 48
+/**
+ * About 20 list a neighbourhood; more where its nodes fail, or where the 20
+ * nearest with BEP 44 lie deeper than the first guess (`widen`). At 48, one
+ * wide-area lookup in 60 ran out before widening and missed a whole sibling:
+ * 7 of the 20 nearest.
+ */
+const MAX_QUERIES = 96
 const TRIES_PER_PART = 4
 /**
  * Answers from outside a part after which nobody outside is asked for it any
