@@ -2,7 +2,7 @@
  * `cclink doctor`: one line per check, with the fix when one fails. Exits 0
  * only when every check passes.
  */
-import { Console, Effect, Either, Layer, Option } from "effect"
+import { Console, Effect, Either, Layer } from "effect"
 import { formatDuration } from "../../domain/duration.js"
 import { expiresAt, nowSeconds } from "../../domain/expiry.js"
 import { toDisplay } from "../../domain/keyDisplay.js"
@@ -13,6 +13,7 @@ import { Sessions } from "../../services/Sessions.js"
 import { Claude } from "../layers/Claude.js"
 import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, type NetworkOptions, settings } from "../network.js"
+import { passphraseSource, type PassphraseSourceOptions } from "../secretSources.js"
 import { homeRelative } from "../show.js"
 import { green, red } from "../style.js"
 
@@ -27,9 +28,7 @@ const pass = (name: string, detail: string): Check => ({ name, ok: true, detail 
 const fail = (name: string, detail: string, fix?: string): Check => ({ name, ok: false, detail, fix })
 
 /** What `cclink doctor` parses (../commands/doctor.ts). */
-export interface DoctorOptions extends NetworkOptions {
-  readonly passphraseFile: Option.Option<string>
-  readonly passphraseFd: Option.Option<number>
+export interface DoctorOptions extends NetworkOptions, PassphraseSourceOptions {
   readonly json: boolean
 }
 
@@ -40,10 +39,7 @@ export const run = (o: DoctorOptions) =>
     const keyStore = yield* KeyStore
     const checks: Array<Check> = []
 
-    const key = yield* Effect.either(keyStore.load({
-      fd: Option.getOrUndefined(o.passphraseFd),
-      file: Option.getOrUndefined(o.passphraseFile)
-    }))
+    const key = yield* Effect.either(keyStore.load(passphraseSource(o)))
     checks.push(Either.match(key, {
       onRight: (keypair) => pass("key", `${keyStore.path} opens: ${toDisplay(keypair.publicKey)}`),
       onLeft: (error) =>

@@ -12,6 +12,7 @@ import { Passphrase } from "../../services/Passphrase.js"
 import { readDescriptor } from "../../services/secretFile.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { Keys } from "../layers/Keys.js"
+import { passphraseSource, type PassphraseSourceOptions } from "../secretSources.js"
 
 /** A key file is 64 hex digits; the bound keeps a mistaken source (a log, a device) from being read whole. */
 const MAX_IMPORT_BYTES = 4096
@@ -36,11 +37,9 @@ const readImport = (source: string): Effect.Effect<Uint8Array, FileError> => {
 }
 
 /** What `cclink init` parses (../commands/init.ts). */
-export interface InitOptions {
+export interface InitOptions extends PassphraseSourceOptions {
   readonly import: Option.Option<string>
   readonly noPassphrase: boolean
-  readonly passphraseFile: Option.Option<string>
-  readonly passphraseFd: Option.Option<number>
   readonly yes: boolean
 }
 
@@ -78,8 +77,7 @@ export const run = (o: InitOptions) =>
         passphrase.get({
           kind: "passphrase",
           creating: true,
-          fd: Option.getOrUndefined(o.passphraseFd),
-          file: Option.getOrUndefined(o.passphraseFile)
+          ...passphraseSource(o)
         }))
     const sealed = yield* Effect.acquireUseRelease(
       getPassphrase,

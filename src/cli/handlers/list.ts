@@ -12,16 +12,15 @@ import { parsePublicKey } from "../../domain/publicKey.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, type NetworkOptions, settings } from "../network.js"
+import { passphraseSource, type PassphraseSourceOptions } from "../secretSources.js"
 import { homeRelative } from "../show.js"
 import { withSpinner } from "../spinner.js"
 
 const NONE = "No active handoffs."
 
 /** What `cclink list` parses (../commands/list.ts). */
-export interface ListOptions extends NetworkOptions {
+export interface ListOptions extends NetworkOptions, PassphraseSourceOptions {
   readonly publisher: Option.Option<string>
-  readonly passphraseFile: Option.Option<string>
-  readonly passphraseFd: Option.Option<number>
   readonly json: boolean
 }
 
@@ -31,10 +30,7 @@ export const run = (o: ListOptions) =>
     const network = yield* settings(o)
     const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
     const keypair: Keypair | undefined = explicit === undefined
-      ? yield* (yield* KeyStore).load({
-        fd: Option.getOrUndefined(o.passphraseFd),
-        file: Option.getOrUndefined(o.passphraseFile)
-      })
+      ? yield* (yield* KeyStore).load(passphraseSource(o))
       : undefined
     const publisher = explicit ?? keypair!.publicKey
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))

@@ -51,22 +51,19 @@ import {
   stateFolder
 } from "../network.js"
 import { showQr } from "../qr.js"
+import { passphraseSource, type PassphraseSourceOptions, pinSource, type PinSourceOptions } from "../secretSources.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, dim } from "../style.js"
 
 /** What `cclink pickup` parses (../commands/pickup.ts). */
-export interface PickupOptions extends NetworkOptions, CarryNetworkOptions {
+export interface PickupOptions extends NetworkOptions, CarryNetworkOptions, PassphraseSourceOptions, PinSourceOptions {
   readonly publisher: Option.Option<string>
   readonly projectDir: Option.Option<string>
   readonly wait: Option.Option<string>
   readonly burn: boolean
   readonly noLaunch: boolean
   readonly withMemory: boolean
-  readonly pinFile: Option.Option<string>
-  readonly pinFd: Option.Option<number>
-  readonly passphraseFile: Option.Option<string>
-  readonly passphraseFd: Option.Option<number>
   readonly yes: boolean
   readonly qr: boolean
   readonly json: boolean
@@ -80,7 +77,7 @@ export const run = (o: PickupOptions) =>
     const wait = Option.isSome(o.wait) ? { text: o.wait.value, within: yield* waitDuration(o.wait.value) } : undefined
     const keyStore = yield* KeyStore
     const explicit = Option.isSome(o.publisher) ? yield* parsePublicKey(o.publisher.value) : undefined
-    const passphrase = { fd: Option.getOrUndefined(o.passphraseFd), file: Option.getOrUndefined(o.passphraseFile) }
+    const passphrase = passphraseSource(o)
     // Your own key is needed to know whose record to fetch, to decrypt self and
     // shared records, and to burn; a PIN pickup of someone else's needs none.
     let keypair: Keypair | undefined = explicit === undefined || o.burn ? yield* keyStore.load(passphrase) : undefined
@@ -119,8 +116,7 @@ export const run = (o: PickupOptions) =>
         const pin = yield* (yield* Passphrase).get({
           kind: "PIN",
           creating: false,
-          fd: Option.getOrUndefined(o.pinFd),
-          file: Option.getOrUndefined(o.pinFile)
+          ...pinSource(o)
         })
         // A salt of another length comes from a hostile record: the same refusal as a wrong PIN.
         if (record.pinSalt.length !== PIN_SALT_BYTES) {

@@ -36,12 +36,13 @@ import {
   stateFolder
 } from "../network.js"
 import { showQr } from "../qr.js"
+import { passphraseSource, type PassphraseSourceOptions, pinSource, type PinSourceOptions } from "../secretSources.js"
 import { formatBytes, homeRelative, localTime } from "../show.js"
 import { withSpinner } from "../spinner.js"
 import { bold, green } from "../style.js"
 
 /** What `cclink [publish]` parses (../commands/publish.ts). */
-export interface PublishOptions extends NetworkOptions, CarryNetworkOptions {
+export interface PublishOptions extends NetworkOptions, CarryNetworkOptions, PassphraseSourceOptions, PinSourceOptions {
   readonly sessionId: Option.Option<string>
   readonly ttl: string
   readonly burn: boolean
@@ -50,10 +51,6 @@ export interface PublishOptions extends NetworkOptions, CarryNetworkOptions {
   readonly carry: boolean
   readonly keepalive: boolean
   readonly every: string
-  readonly pinFile: Option.Option<string>
-  readonly pinFd: Option.Option<number>
-  readonly passphraseFile: Option.Option<string>
-  readonly passphraseFd: Option.Option<number>
   readonly qr: boolean
   readonly json: boolean
 }
@@ -137,14 +134,12 @@ export const run = (o: PublishOptions) =>
       ? yield* (yield* Passphrase).get({
         kind: "PIN",
         creating: true,
-        fd: Option.getOrUndefined(o.pinFd),
-        file: Option.getOrUndefined(o.pinFile)
+        ...pinSource(o)
       })
       : undefined
-    const keypair = yield* (yield* KeyStore).load({
-      fd: Option.getOrUndefined(o.passphraseFd),
-      file: Option.getOrUndefined(o.passphraseFile)
-    }).pipe(Effect.onError(() => Effect.sync(() => pin !== undefined && Redacted.unsafeWipe(pin))))
+    const keypair = yield* (yield* KeyStore).load(passphraseSource(o)).pipe(
+      Effect.onError(() => Effect.sync(() => pin !== undefined && Redacted.unsafeWipe(pin)))
+    )
 
     // Wiped once published (keepalive and carrying need neither), and on every way out before that.
     let pinKey: PinKey | undefined

@@ -1,16 +1,15 @@
 /** `cclink revoke`: replace your handoff with an empty packet. */
-import { Console, Effect, Option } from "effect"
+import { Console, Effect } from "effect"
 import { Declined } from "../../domain/errors.js"
 import { KeyStore } from "../../services/KeyStore.js"
 import { TerminalPrompt } from "../../services/TerminalPrompt.js"
 import { Keys } from "../layers/Keys.js"
 import { handoffsLayer, type NetworkOptions, settings } from "../network.js"
+import { passphraseSource, type PassphraseSourceOptions } from "../secretSources.js"
 import { withSpinner } from "../spinner.js"
 
 /** What `cclink revoke` parses (../commands/revoke.ts). */
-export interface RevokeOptions extends NetworkOptions {
-  readonly passphraseFile: Option.Option<string>
-  readonly passphraseFd: Option.Option<number>
+export interface RevokeOptions extends NetworkOptions, PassphraseSourceOptions {
   readonly yes: boolean
   readonly json: boolean
 }
@@ -28,10 +27,7 @@ export const run = (o: RevokeOptions) =>
         return yield* new Declined({ what: "nothing revoked" })
       }
     }
-    const keypair = yield* (yield* KeyStore).load({
-      fd: Option.getOrUndefined(o.passphraseFd),
-      file: Option.getOrUndefined(o.passphraseFile)
-    })
+    const keypair = yield* (yield* KeyStore).load(passphraseSource(o))
     const { Handoffs } = yield* Effect.promise(() => import("../../services/Handoffs.js"))
     const report = yield* withSpinner(
       "Revoking",
