@@ -31,7 +31,7 @@ import { READ_ONLY, type Responder } from "./traversal.js"
 export interface Store {
   /** Nodes the packet was sent to. */
   readonly asked: number
-  /** Nodes that stored the packet. */
+  /** Nodes that acknowledged storing the packet. */
   readonly stored: number
   /** Nodes that refused it because they hold something newer (BEP 44 errors 301 CAS and 302 seq). */
   readonly superseded: number

@@ -12,7 +12,7 @@ import type { Keypair, PublicKey } from "../domain/keys.js"
 export interface PublishReport {
   /** The BEP 44 sequence number used (microseconds since the epoch, or higher). */
   readonly seq: number
-  /** How many nodes (or relays) accepted the packet. */
+  /** How many nodes (or relays) acknowledged storing the packet; a few more may hold it unacknowledged. */
   readonly storedOn: number
   /** How many nodes were asked. */
   readonly contacted: number
