@@ -85,35 +85,47 @@ const stopped = async (publisher: Running) => {
   return eventsOf(publisher).at(-1)
 }
 
+/** Runs `use` while `publisher` serves, then stops it with Ctrl-C, also when `use` fails, and checks it ended cleanly. */
+const servingWhile = async (publisher: Running, use: () => Promise<void>) => {
+  try {
+    await use()
+  } finally {
+    publisher.signal("SIGINT")
+  }
+  return stopped(publisher)
+}
+
 describe("a carried handoff", () => {
   it("own key: B has no copy, resumes anyway; session folder and memory travel; the real claude finds it", async () => {
     const { a, b, folder, project, sessionId } = pair()
     const publisher = await serve(a, project)
-    try {
-      const published = JSON.parse(publisher.lines()[0]!) as Record<string, unknown>
-      expect(published).toMatchObject({ sessionId, carried: true, carriedFiles: 3 })
+    expect(
+      await servingWhile(publisher, async () => {
+        const published = JSON.parse(publisher.lines()[0]!) as Record<string, unknown>
+        expect(published).toMatchObject({ sessionId, carried: true, carriedFiles: 3 })
 
-      const picked = await b.run(["pickup", "-y"])
-      expect(picked.code).toBe(0)
-      expect(picked.stdout.trimEnd().split("\n")).toEqual(standInLines(project, ["--resume", sessionId]))
-      expect(picked.stderr).toMatch(/Carried 3 files \(.* encrypted, (direct|holepunch)\)\./)
+        const picked = await b.run(["pickup", "-y"])
+        expect(picked.code).toBe(0)
+        expect(picked.stdout.trimEnd().split("\n")).toEqual(standInLines(project, ["--resume", sessionId]))
+        expect(picked.stderr).toMatch(/Carried 3 files \(.* encrypted, (direct|holepunch)\)\./)
 
-      const placed = folderOf(b, project)
-      for (const name of [`${sessionId}.jsonl`, `${sessionId}/subagents/agent-1.jsonl`, "memory/MEMORY.md"]) {
-        expect(read(join(placed, name)), name).toBe(read(join(folder, name)))
-      }
-      expect(statSync(join(placed, `${sessionId}.jsonl`)).mode & 0o777).toBe(0o600)
-      expect(resumeWithRealClaude(sessionId, { cwd: project, env: { HOME: b.home } })).toBe("found")
+        const placed = folderOf(b, project)
+        for (const name of [`${sessionId}.jsonl`, `${sessionId}/subagents/agent-1.jsonl`, "memory/MEMORY.md"]) {
+          expect(read(join(placed, name)), name).toBe(read(join(folder, name)))
+        }
+        expect(statSync(join(placed, `${sessionId}.jsonl`)).mode & 0o777).toBe(0o600)
+        expect(resumeWithRealClaude(sessionId, { cwd: project, env: { HOME: b.home } })).toBe("found")
 
-      const transfer = await publisher.waitForLine((line) => line.includes("\"event\":\"transfer\""))
-      expect(JSON.parse(transfer)).toMatchObject({ complete: true, via: expect.stringMatching(/^(direct|holepunch)$/) })
-      expect(workLeft(b)).toEqual([])
-      // Not a burn handoff: still serving, for another pickup.
-      expect(publisher.running()).toBe(true)
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    expect(await stopped(publisher)).toMatchObject({ event: "stopped", reason: "interrupted" })
+        const transfer = await publisher.waitForLine((line) => line.includes("\"event\":\"transfer\""))
+        expect(JSON.parse(transfer)).toMatchObject({
+          complete: true,
+          via: expect.stringMatching(/^(direct|holepunch)$/)
+        })
+        expect(workLeft(b)).toEqual([])
+        // Not a burn handoff: still serving, for another pickup.
+        expect(publisher.running()).toBe(true)
+      })
+    ).toMatchObject({ event: "stopped", reason: "interrupted" })
     expect(workLeft(a)).toEqual([])
   })
 
@@ -121,7 +133,7 @@ describe("a carried handoff", () => {
     const { a, key, project, sessionId } = pair()
     const c = colleague()
     const publisher = await serve(a, project, ["--share", c.key.display])
-    try {
+    await servingWhile(publisher, async () => {
       const picked = jsonOf(
         await c.machine.run(["pickup", key.display, "--no-launch", "--json", "-y"], { cwd: c.machine.home })
       )
@@ -134,17 +146,14 @@ describe("a carried handoff", () => {
       })
       expect(picked.carriedBytes).toBeGreaterThan(0)
       expect(existsSync(picked.sessionFile as string)).toBe(true)
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 
   it("someone else's project memory is kept aside, not installed (Claude Code would read it into every session), unless --with-memory", async () => {
     const { a, key, project } = pair()
     const c = colleague()
     const publisher = await serve(a, project, ["--share", c.key.display])
-    try {
+    await servingWhile(publisher, async () => {
       const memory = join(folderOf(c.machine, project), "memory")
       const kept = await c.machine.run(["pickup", key.display, "--no-launch", "-y"], { cwd: c.machine.home })
       expect(kept.code).toBe(0)
@@ -160,17 +169,14 @@ describe("a carried handoff", () => {
       )
       expect(installed).toMatchObject({ carried: true, placed: true, carriedMemoryAside: null })
       expect(read(join(memory, "MEMORY.md"))).toBe("# Notes from A\n")
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 
   it("someone else's handoff naming a folder of this machine: not taken without -y or --project-dir", async () => {
     const { a, key, project } = pair()
     const c = colleague()
     const publisher = await serve(a, project, ["--share", c.key.display])
-    try {
+    await servingWhile(publisher, async () => {
       const refused = jsonOf(
         await c.machine.run(["pickup", key.display, "--no-launch", "--json"], { cwd: c.machine.home })
       )
@@ -183,10 +189,7 @@ describe("a carried handoff", () => {
       expect(launched.code).toBe(1)
       expect(failureOf(launched)).toBe(refused.notPlaced)
       expect(existsSync(folderOf(c.machine, project))).toBe(false)
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 
   it("--pin --burn: a colleague picks up with the PIN; the publisher burns the handoff after that transfer", async () => {
@@ -249,7 +252,7 @@ describe("the local copy of the conversation", () => {
     const older = full.slice(0, full.indexOf("\n") + 1)
     writeFileSync(local, older)
     const publisher = await serve(a, project)
-    try {
+    await servingWhile(publisher, async () => {
       const updated = await b.run(["pickup", "-y"])
       expect(updated.code).toBe(0)
       expect(updated.stderr).toContain("it held an older copy of this conversation")
@@ -261,10 +264,7 @@ describe("the local copy of the conversation", () => {
       const same = await b.run(["pickup", "-y"])
       expect(same.code).toBe(0)
       expect(same.stderr).toMatch(/ {2}same +.*\.jsonl/)
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 
   it("another conversation under the name: never overwritten, the carried one kept aside, claude not started", async () => {
@@ -273,7 +273,7 @@ describe("the local copy of the conversation", () => {
     mkdirSync(folderOf(b, project), { recursive: true })
     writeFileSync(local, "{\"type\":\"summary\",\"summary\":\"B's own\"}\n")
     const publisher = await serve(a, project)
-    try {
+    await servingWhile(publisher, async () => {
       const refused = await b.run(["pickup", "-y"])
       expect(refused.code).toBe(1)
       expect(refused.stdout).toBe("")
@@ -290,10 +290,7 @@ describe("the local copy of the conversation", () => {
       )
       expect(read(local)).toBe("{\"type\":\"summary\",\"summary\":\"B's own\"}\n")
       expect(existsSync(join(folderOf(b, project), "memory"))).toBe(false)
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 })
 
@@ -306,7 +303,7 @@ describe("the local copy of the conversation, not placed over", () => {
     const theirs = join(here, sessionId, "subagents", "agent-1.jsonl")
     writeFileSync(theirs, "{\"agent\":\"B\"}\n")
     const publisher = await serve(a, project)
-    try {
+    await servingWhile(publisher, async () => {
       const refused = await b.run(["pickup", "-y"])
       expect(refused.code).toBe(1)
       const text = failureOf(refused)
@@ -316,10 +313,7 @@ describe("the local copy of the conversation, not placed over", () => {
         `\n  mv ${local} ${local}.mine && mv ${join(here, sessionId)} ${join(here, sessionId)}.mine\n`
       )
       expect(read(theirs)).toBe("{\"agent\":\"B\"}\n")
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 
   it("this machine's copy continues the carried one: said so, kept, and offered to resume", async () => {
@@ -329,7 +323,7 @@ describe("the local copy of the conversation, not placed over", () => {
     const newer = `${read(join(folder, `${sessionId}.jsonl`))}{"type":"user","went on":"on B"}\n`
     writeFileSync(local, newer)
     const publisher = await serve(a, project)
-    try {
+    await servingWhile(publisher, async () => {
       const refused = await b.run(["pickup", "-y"])
       expect(refused.code).toBe(1)
       const text = failureOf(refused)
@@ -339,10 +333,7 @@ describe("the local copy of the conversation, not placed over", () => {
       expect(text).not.toContain("A different conversation")
       expect(text).toContain(`To resume this machine's copy:  cd ${project} && claude --resume ${sessionId}`)
       expect(read(local)).toBe(newer)
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 })
 
@@ -410,7 +401,7 @@ describe("a picker killed with kill -9", () => {
     const { a, b, folder, project, sessionId } = pair()
     writeTranscript(join(folder, `${sessionId}.jsonl`), 40_000_000, sessionId, project)
     const publisher = await serve(a, project)
-    try {
+    await servingWhile(publisher, async () => {
       const pickup = await spawnCli(["pickup", "-y"], { env: b.env, cwd: b.home, deadlineMs: 120_000 })
       for (let receiving = false; !receiving; await sleep(10)) {
         receiving = workLeft(b).some((work) => {
@@ -426,10 +417,7 @@ describe("a picker killed with kill -9", () => {
       const again = await b.run(["pickup", "-y"], { deadlineMs: 120_000 })
       expect(again.code).toBe(0)
       expect(workLeft(b)).toEqual([])
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   }, 120_000)
 })
 
@@ -601,7 +589,7 @@ describe("a stranger", () => {
     const { a, key, project } = pair()
     const stranger = colleague()
     const publisher = await serve(a, project)
-    try {
+    await servingWhile(publisher, async () => {
       const refused = await stranger.machine.run(["pickup", key.display, "-y"])
       expect(refused.code).toBe(4)
       expect(failureOf(refused)).toContain("self-encrypted: only its publisher's key can decrypt it")
@@ -609,9 +597,6 @@ describe("a stranger", () => {
       // No connection reached the server: it reports every one that did.
       await sleep(500)
       expect(eventsOf(publisher).filter(({ event }) => event === "transfer")).toEqual([])
-    } finally {
-      publisher.signal("SIGINT")
-    }
-    await stopped(publisher)
+    })
   })
 })
