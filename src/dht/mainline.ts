@@ -44,11 +44,7 @@ interface Client {
 const openClient = (bootstrap: ReadonlyArray<Address>, stateDir: string | undefined) =>
   Effect.gen(function*() {
     const key = bootstrap.map(formatContact)
-    // A bootstrap node is asked `find_node` by every lookup anyway; cached, under the id it had then,
-    // it would be asked `get` instead and ranked by that id, which a restarted node no longer has.
-    const cached = stateDir === undefined
-      ? []
-      : (yield* RoutingCache.load(stateDir, key)).filter((contact) => !key.includes(formatContact(contact)))
+    const cached = stateDir === undefined ? [] : yield* RoutingCache.load(stateDir, key)
     const learned: Array<Contact> = []
     const runtime = yield* Effect.runtime<never>()
     const log = (event: string) => (error: Error) =>

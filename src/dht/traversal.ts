@@ -396,7 +396,10 @@ export const walk = (
 
     const table = rpc.nodes.closest(target, K)
     learn(table.flatMap((contact) => (contact.id === undefined ? [] : [{ ...contact, id: contact.id }])))
-    learn(seeds)
+    // A bootstrap node is asked `find_node` below, whatever id a cache remembers for it (a restarted
+    // node has another, and k-rpc-socket refuses an answer from another id than the one asked for).
+    const bootstrap = new Set(rpc.bootstrap.map(addressKey))
+    learn(seeds.filter((seed) => !bootstrap.has(addressKey(seed))))
     if (table.length < K) {
       for (const seed of rpc.bootstrap) {
         if (byAddress.has(addressKey(seed))) continue
