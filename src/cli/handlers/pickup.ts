@@ -147,12 +147,12 @@ export const run = (o: PickupOptions) =>
 
       const placement = yield* SessionPlacement
       const located = yield* Effect.either(placement.locate(payload.project, sessionId))
+      const projectDirHere = located._tag === "Right" && located.right._tag === "InProject"
+        ? located.right.dir
+        : undefined
       // An explicit --project-dir always wins over the payload's path, even one that exists here.
-      const inProject = Option.isNone(o.projectDir) && located._tag === "Right" && located.right._tag === "InProject"
-      const target = Option.getOrElse(
-        o.projectDir,
-        () => located._tag === "Right" && located.right._tag === "InProject" ? located.right.dir : process.cwd()
-      )
+      const inProject = Option.isNone(o.projectDir) && projectDirHere !== undefined
+      const target = Option.getOrElse(o.projectDir, () => projectDirHere ?? process.cwd())
       const fs = yield* FileSystem.FileSystem
       const projectHere = path.isAbsolute(payload.project) &&
         Option.contains(Option.map(yield* Effect.option(fs.stat(payload.project)), (info) => info.type), "Directory")
